@@ -33,15 +33,14 @@ public final class ExitCode {
     }
 
     /** The table shown at the end of {@code update --help}. */
-    public static final String HELP_TABLE = String.join("%n",
-            "Exit codes:",
-            "  0  success",
-            "  1  unexpected failure (a bug or an environment problem)",
-            "  2  usage error: bad flags, reference, file or key",
-            "  3  not found: repository, tag, release, target, or snapshot",
-            "  4  verification failed: digest, signature, trust metadata, schema or patch; nothing was installed",
-            "  5  network: registry unreachable or failing after retries",
-            "  6  authentication or authorization refused by the registry",
-            "  7  local state: install root locked, policy refused (downgrade, prerelease), nothing to roll back",
-            "  8  health check failed after install; the previous version was restored");
+    public static final String HELP_TABLE = "Exit codes:%n"
+            + "  0  success%n"
+            + "  1  unexpected failure (a bug or an environment problem)%n"
+            + "  2  usage error: bad flags, reference, file or key%n"
+            + "  3  not found: repository, tag, release, target, or snapshot%n"
+            + "  4  verification failed: digest, signature, trust metadata, schema or patch; nothing was installed%n"
+            + "  5  network: registry unreachable or failing after retries%n"
+            + "  6  authentication or authorization refused by the registry%n"
+            + "  7  local state: install root locked, policy refused (downgrade, prerelease), nothing to roll back%n"
+            + "  8  health check failed after install; the previous version was restored";
 }

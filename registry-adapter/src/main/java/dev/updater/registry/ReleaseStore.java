@@ -1,0 +1,55 @@
+package dev.updater.registry;
+
+import dev.updater.schema.Digest;
+import dev.updater.schema.OciDescriptor;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * A place where releases live: one repository of a registry, or an OCI image layout directory. Code above this
+ * interface never knows which. Every byte handed out has been (or, for streams, is being) checked against its
+ * digest by us; implementations never trust the backend to have done it.
+ */
+public interface ReleaseStore extends AutoCloseable {
+
+    /** Where this store is, for messages: {@code 127.0.0.1:5000/acme/app} or {@code oci:/var/releases}. */
+    String describe();
+
+    /** The digest, media type and size of the manifest a tag or digest names; {@link NotFoundException} if none. */
+    OciDescriptor resolve(String tagOrDigest);
+
+    /**
+     * The exact bytes of a manifest. When asked by digest the bytes are checked against it; when asked by tag the
+     * returned digest is the sha256 of the bytes received (never a header's claim).
+     */
+    VerifiedManifest fetchManifest(String tagOrDigest);
+
+    /**
+     * A stream of a blob's bytes, checked while it is read: more bytes than {@code blob.size()} are cut off and
+     * refused, and reaching the end with another digest throws {@link DigestMismatchException}. The caller must
+     * read to the end (or close early and discard what it read).
+     */
+    InputStream openBlob(OciDescriptor blob);
+
+    /** Same as {@link #openBlob(OciDescriptor)}, starting at {@code offset} (resume); the digest check needs the
+     *  caller to have hashed the first {@code offset} bytes itself, so this returns an unchecked stream of the
+     *  remaining bytes, cut off at the declared size. */
+    InputStream openBlobRange(OciDescriptor blob, long offset);
+
+    boolean hasBlob(Digest digest);
+
+    /** Uploads a blob unless the store has it already; the source is hashed while it is sent and must match. */
+    void pushBlob(OciDescriptor blob, BlobSource source);
+
+    /** Stores manifest bytes under a tag or under their digest; returns the digest of the bytes. */
+    Digest pushManifest(byte[] bytes, String mediaType, String tagOrDigest);
+
+    /** All tags of the repository (or layout), in the order the backend returns them. */
+    List<String> listTags();
+
+    /** Removes a manifest by digest (every tag on it goes with it). For maintenance and tests. */
+    void deleteManifest(Digest digest);
+
+    @Override
+    void close();
+}
