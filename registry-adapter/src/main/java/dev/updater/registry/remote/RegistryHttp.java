@@ -254,7 +254,9 @@ public final class RegistryHttp {
     }
 
     private static String describe(IOException e) {
-        if (e instanceof ConnectException) return "cannot connect: " + e.getMessage();
+        if (e instanceof ConnectException) {
+            return "cannot connect" + (e.getMessage() == null ? " (connection refused)" : ": " + e.getMessage());
+        }
         if (e instanceof HttpTimeoutException) return "timed out: " + e.getMessage();
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
