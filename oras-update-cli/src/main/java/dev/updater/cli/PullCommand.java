@@ -20,9 +20,11 @@ import picocli.CommandLine.Spec;
         description = {
             "Fetch one target's payload of a release and write it to a file.",
             "",
-            "The tag is resolved to a digest once; the release manifest, the update manifest and the payload are",
-            "each checked against their digests while they stream. The output appears only when every check passed",
-            "(written to a temporary file beside it, then renamed); a failed pull leaves nothing behind."},
+            "The tag is resolved to a digest once; the release manifest, the update manifest and the payload are "
+                    + "each checked against their digests while they stream. The output appears only when every "
+                    + "check passed (written to a temporary file beside it, then renamed); a failed pull leaves "
+                    + "nothing behind.",
+            ""},
         footerHeading = "%nExamples:%n",
         footer = {
             "  update pull oci:./releases:stable --target linux-amd64 --output ./app",
