@@ -2,6 +2,7 @@ package dev.updater.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.pull.PullEngine;
+import dev.updater.pull.PullOptions;
 import dev.updater.pull.PullResult;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
@@ -50,13 +51,19 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where partial downloads are kept so that an interrupted pull resumes "
+                    + "(default: $XDG_STATE_HOME/update or ~/.local/state/update).")
+    Path stateDir;
+
     @Override
     public Integer call() {
         StoreReference ref = store.parse(reference);
         String manifest = StoreOptions.manifestOf(ref, reference);
         PullResult result;
         try (ReleaseStore s = store.open(ref)) {
-            result = new PullEngine(s).pullToFile(manifest, target, output);
+            PullOptions options = PullOptions.defaults(stateDir != null ? stateDir : PullOptions.defaultStateDir());
+            result = new PullEngine(s, options).pullToFile(manifest, target, output);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
