@@ -67,6 +67,11 @@ final class Bsdiff40Applier {
                 InputStream literals = stream(patch, literalStart, patchSize, "literal stream");
                 OutputFile out = new OutputFile(newPath)) {
             run(old, controls, differences, literals, out, newSize);
+            // bspatch ignores what follows the last needed control; we refuse it, which also makes bzip2 check
+            // each stream's final CRC.
+            PatchIo.skipToEnd(controls);
+            PatchIo.skipToEnd(differences);
+            PatchIo.skipToEnd(literals);
             out.commit();
         }
     }

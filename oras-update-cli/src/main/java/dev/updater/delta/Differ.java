@@ -38,8 +38,12 @@ final class Differ {
     }
 
     static DeltaPlan plan(byte[] oldData, byte[] newData, int threads) {
+        return plan(oldData, newData, threads, PARALLEL_THRESHOLD);
+    }
+
+    static DeltaPlan plan(byte[] oldData, byte[] newData, int threads, int parallelThreshold) {
         Differ differ = new Differ(oldData, newData, SuffixArrays.of(oldData));
-        int slices = newData.length < PARALLEL_THRESHOLD ? 1 : Math.max(1, Math.min(threads, 8));
+        int slices = newData.length < parallelThreshold ? 1 : Math.max(1, Math.min(threads, 8));
         if (slices == 1) {
             return differ.scan(0, newData.length);
         }

@@ -23,10 +23,11 @@ final class UpdaterPatchApplier {
 
     static Header readHeader(InputStream patch) throws IOException {
         byte[] header = new byte[HEADER_SIZE];
-        PatchIo.readFully(patch, header, 0, HEADER_SIZE, "the header");
+        PatchIo.readFully(patch, header, 0, 8, "the header");
         if (!Arrays.equals(header, 0, 8, UpdaterFormat.MAGIC, 0, 8)) {
             throw new PatchException("not an updater patch (bad magic; a bsdiff patch starts with BSDIFF40)");
         }
+        PatchIo.readFully(patch, header, 8, HEADER_SIZE - 8, "the header");
         if (header[8] != UpdaterFormat.VERSION) {
             throw new PatchException("patch format version " + (header[8] & 0xff) + " is not supported (this client "
                     + "applies version " + UpdaterFormat.VERSION + "): fetch the full payload instead");

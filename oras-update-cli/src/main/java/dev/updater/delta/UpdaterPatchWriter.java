@@ -22,7 +22,9 @@ final class UpdaterPatchWriter {
         out.write(header(oldData, newData));
         LZMA2Options options = new LZMA2Options(9);
         options.setMode(LZMA2Options.MODE_NORMAL);
-        options.setDictSize(UpdaterFormat.XZ_DICTIONARY);
+        // The body is at most about the new file's size: a larger dictionary only costs memory on both ends.
+        long bodyBound = Math.max(LZMA2Options.DICT_SIZE_MIN, 2L * newData.length + 4096);
+        options.setDictSize((int) Math.min(UpdaterFormat.XZ_DICTIONARY, Long.highestOneBit(bodyBound - 1) << 1));
         options.setNiceLen(LZMA2Options.NICE_LEN_MAX);
         XZOutputStream xz = new XZOutputStream(new NonClosing(out), options, XZ.CHECK_CRC32);
         try (OutputStream body = new BufferedOutputStream(xz, 1 << 16)) {
