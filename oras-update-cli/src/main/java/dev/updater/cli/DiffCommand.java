@@ -19,11 +19,11 @@ import picocli.CommandLine.Spec;
         description = {
             "Make a binary patch that turns OLD into NEW.",
             "",
-            "The default format (updater) carries both files' sizes and SHA-256 digests and is applied by",
-            "'update patch' reading it once, front to back, in a few MiB of memory. The bsdiff40 format is the",
-            "classic bsdiff 4 format, for the bspatch tool found on most systems.",
+            "The default format (updater) carries both files' sizes and SHA-256 digests and is applied by "
+                    + "'update patch' reading it once, front to back, in a few MiB of memory. The bsdiff40 format "
+                    + "is the classic bsdiff 4 format, for the bspatch tool found on most systems.",
             "",
-            "Memory: about five times OLD's size plus NEW's size (-Xmx through UPDATE_JAVA_OPTS).",
+            "Memory: about five times OLD's size plus NEW's size (set -Xmx through UPDATE_JAVA_OPTS).",
             ""},
         footerHeading = "%n",
         footer = {

@@ -81,6 +81,8 @@ class DeltaFuzzTest {
                 wrong.add("#" + i + " " + format + ": " + e);
             }
         }
+        System.out.printf("delta fuzz: %d mutated patches (seed %d): %d rejected with PatchException, %d applied "
+                + "correctly, %d wrong%n", count, seed, rejected, count - rejected - wrong.size(), wrong.size());
         assertEquals(List.of(), wrong, "seed " + seed);
         assertTrue(rejected > count / 2, "most mutations must be caught, only " + rejected + " were");
         assertNoTemporaryFiles();
