@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
             InspectCommand.class,
             VersionsCommand.class,
             VersionCommand.class,
+            DiffCommand.class,
+            PatchCommand.class,
         })
 public final class UpdateCommand implements Runnable {
     @Spec
