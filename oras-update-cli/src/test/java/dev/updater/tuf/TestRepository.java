@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * play an attacker.
  */
 final class TestRepository {
-    static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
+    /** "Now" for tests with a fixed clock; real time, so the CLI (system clock) accepts the same metadata. */
+    static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
 
     final Map<String, byte[]> files = new ConcurrentHashMap<>();
     final Map<String, List<KeyPair>> keys = new LinkedHashMap<>();
