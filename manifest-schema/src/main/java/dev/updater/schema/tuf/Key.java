@@ -21,7 +21,9 @@ import java.util.Locale;
  * A public key as TUF metadata lists it ({@code keytype}, {@code scheme}, {@code keyval.public}). Supported, with the
  * JDK's own providers: {@code ed25519}/{@code ed25519} (hex raw key), {@code ecdsa} or {@code ecdsa-sha2-nistp256}
  * with scheme {@code ecdsa-sha2-nistp256} (PEM, as securesystemslib stores it, or hex SEC1 point; DER signature),
- * {@code rsa}/{@code rsassa-pss-sha256} (PEM). Any other combination never verifies anything.
+ * {@code rsa}/{@code rsassa-pss-sha256} (PEM). Also accepted, as securesystemslib defines them: scheme
+ * {@code ecdsa-sha2-nistp384} (PEM), {@code rsassa-pss-sha224/384/512} and {@code rsa-pkcs1v15-sha224/256/384/512}.
+ * Any other combination never verifies anything.
  *
  * @param json the key object as read, so re-serialising keeps fields we do not model
  */
@@ -63,8 +65,10 @@ public record Key(String keyType, String scheme, String publicValue, JsonNode js
     public boolean isSupported() {
         return switch (scheme) {
             case "ed25519" -> keyType.equals("ed25519");
-            case "ecdsa-sha2-nistp256" -> keyType.equals("ecdsa") || keyType.equals("ecdsa-sha2-nistp256");
-            case "rsassa-pss-sha256" -> keyType.equals("rsa");
+            case "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384" -> keyType.equals("ecdsa") || keyType.equals(scheme);
+            case "rsassa-pss-sha224", "rsassa-pss-sha256", "rsassa-pss-sha384", "rsassa-pss-sha512",
+                    "rsa-pkcs1v15-sha224", "rsa-pkcs1v15-sha256", "rsa-pkcs1v15-sha384", "rsa-pkcs1v15-sha512" ->
+                    keyType.equals("rsa");
             default -> false;
         };
     }
@@ -79,25 +83,27 @@ public record Key(String keyType, String scheme, String publicValue, JsonNode js
             return false;
         }
         try {
-            return switch (scheme) {
-                case "ed25519" -> verifyWith("Ed25519", ed25519PublicKey(), message, signature);
-                case "ecdsa-sha2-nistp256" -> verifyWith("SHA256withECDSA", ecdsaPublicKey(), message, signature);
-                default -> verifyRsaPss(message, signature);
-            };
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            if (scheme.equals("ed25519")) return verifyWith("Ed25519", ed25519PublicKey(), message, signature);
+            String bits = scheme.substring(scheme.length() - 3);
+            if (scheme.startsWith("ecdsa-")) {
+                return verifyWith("SHA" + (bits.equals("256") ? "256" : "384") + "withECDSA", ecdsaPublicKey(),
+                        message, signature);
+            }
+            if (scheme.startsWith("rsa-pkcs1v15-")) return verifyWith("SHA" + bits + "withRSA", pem("RSA"), message, signature);
+            return verifyRsaPss("SHA-" + bits, Integer.parseInt(bits) / 8, message, signature);
+        } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
             return false;
         }
     }
 
     /** The JCA public key, for callers that sign and want to check a key pair matches. */
     public PublicKey publicKey() {
+        if (!isSupported()) {
+            throw new ManifestFormatException("scheme", "unsupported key type and scheme " + keyType + "/" + scheme);
+        }
         try {
-            return switch (scheme) {
-                case "ed25519" -> ed25519PublicKey();
-                case "ecdsa-sha2-nistp256" -> ecdsaPublicKey();
-                case "rsassa-pss-sha256" -> pem("RSA");
-                default -> throw new ManifestFormatException("keyval.public", "unsupported scheme " + scheme);
-            };
+            if (scheme.equals("ed25519")) return ed25519PublicKey();
+            return scheme.startsWith("ecdsa-") ? ecdsaPublicKey() : pem("RSA");
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new ManifestFormatException("keyval.public", "not a valid " + keyType + " public key", e);
         }
@@ -119,6 +125,7 @@ public record Key(String keyType, String scheme, String publicValue, JsonNode js
 
     private PublicKey ecdsaPublicKey() throws GeneralSecurityException {
         if (publicValue.strip().startsWith("-----BEGIN")) return pem("EC");
+        if (!scheme.equals("ecdsa-sha2-nistp256")) throw new IllegalArgumentException("only P-256 points may be hex");
         byte[] point = HEX.parseHex(publicValue);
         return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(concat(P256_SPKI_PREFIX, point)));
     }
@@ -127,13 +134,14 @@ public record Key(String keyType, String scheme, String publicValue, JsonNode js
      * securesystemslib has signed with the PSS salt as long as the digest and, in older versions, as long as
      * possible; a verifier accepting either is what "salt length AUTO" does in the reference implementation.
      */
-    private boolean verifyRsaPss(byte[] message, byte[] signature) throws GeneralSecurityException {
+    private boolean verifyRsaPss(String digest, int digestLength, byte[] message, byte[] signature)
+            throws GeneralSecurityException {
         RSAPublicKey key = (RSAPublicKey) pem("RSA");
         int emLength = (key.getModulus().bitLength() - 1 + 7) / 8;
-        for (int saltLength : new int[] {32, emLength - 32 - 2}) {
+        for (int saltLength : new int[] {digestLength, emLength - digestLength - 2}) {
             if (saltLength < 0) continue;
             Signature verifier = Signature.getInstance("RSASSA-PSS");
-            verifier.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, saltLength, 1));
+            verifier.setParameter(new PSSParameterSpec(digest, "MGF1", new MGF1ParameterSpec(digest), saltLength, 1));
             verifier.initVerify(key);
             verifier.update(message);
             if (verifier.verify(signature)) return true;

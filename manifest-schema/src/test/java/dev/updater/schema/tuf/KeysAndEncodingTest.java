@@ -61,6 +61,34 @@ class KeysAndEncodingTest {
     }
 
     @Test
+    void otherSecuresystemslibSchemesVerify() throws Exception {
+        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+        ec.initialize(new ECGenParameterSpec("secp384r1"));
+        KeyPair p384 = ec.generateKeyPair();
+        byte[] message = "m".getBytes(StandardCharsets.UTF_8);
+        assertTrue(Key.of("ecdsa", "ecdsa-sha2-nistp384", pem(p384)).verify(message, sign("SHA384withECDSA", p384, message)));
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        KeyPair pair = rsa.generateKeyPair();
+        String sig = sign("SHA256withRSA", pair, message);
+        assertTrue(Key.of("rsa", "rsa-pkcs1v15-sha256", pem(pair)).verify(message, sig));
+        assertFalse(Key.of("rsa", "rsa-pkcs1v15-sha512", pem(pair)).verify(message, sig));
+        assertFalse(Key.of("ed25519", "rsa-pkcs1v15-sha256", pem(pair)).verify(message, sig), "keytype must fit scheme");
+    }
+
+    private static String pem(KeyPair pair) {
+        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    private static String sign(String algorithm, KeyPair pair, byte[] message) throws Exception {
+        java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+        signer.initSign(pair.getPrivate());
+        signer.update(message);
+        return HexFormat.of().formatHex(signer.sign());
+    }
+
+    @Test
     void rsaPssAcceptsDigestLengthSalt() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
