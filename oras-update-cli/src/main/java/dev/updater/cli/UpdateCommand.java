@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             VersionCommand.class,
             DiffCommand.class,
             PatchCommand.class,
+            TufClientCommand.class,
         })
 public final class UpdateCommand implements Runnable {
     @Spec
