@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             InspectCommand.class,
             VersionsCommand.class,
             VersionCommand.class,
+            KeygenCommand.class,
         })
 public final class UpdateCommand implements Runnable {
     @Spec
