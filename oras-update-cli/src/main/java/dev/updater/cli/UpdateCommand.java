@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
             VersionsCommand.class,
             VersionCommand.class,
             KeygenCommand.class,
+            SignCommand.class,
+            VerifyCommand.class,
         })
 public final class UpdateCommand implements Runnable {
     @Spec

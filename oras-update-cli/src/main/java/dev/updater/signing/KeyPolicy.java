@@ -8,7 +8,8 @@ import java.util.Optional;
  * Who must have signed a release: at least {@code threshold} distinct keys of {@code keys}. With a Rekor key, every
  * counted signature must also carry a Rekor entry (signed entry timestamp) that this key verifies.
  */
-public record KeyPolicy(List<VerificationKey> keys, int threshold, Optional<VerificationKey> rekorKey) {
+public record KeyPolicy(List<VerificationKey> keys, int threshold, Optional<VerificationKey> rekorKey)
+        implements TrustPolicy {
     public KeyPolicy {
         keys = List.copyOf(new LinkedHashSet<>(keys));
         if (keys.isEmpty()) {
@@ -23,5 +24,11 @@ public record KeyPolicy(List<VerificationKey> keys, int threshold, Optional<Veri
 
     public static KeyPolicy anyOf(List<VerificationKey> keys) {
         return new KeyPolicy(keys, 1, Optional.empty());
+    }
+
+    @Override
+    public String describe() {
+        return (threshold == keys.size() && threshold == 1 ? "the key" : threshold + " of " + keys.size() + " keys")
+                + rekorKey.map(k -> ", with Rekor entries").orElse("");
     }
 }
