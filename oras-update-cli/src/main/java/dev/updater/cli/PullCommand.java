@@ -6,9 +6,13 @@ import dev.updater.pull.PullOptions;
 import dev.updater.pull.PullResult;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
+import dev.updater.schema.Digest;
 import dev.updater.schema.Json;
+import dev.updater.signing.SignatureStore;
+import dev.updater.signing.TrustPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,17 +29,24 @@ import picocli.CommandLine.Spec;
                     + "each checked against their digests while they stream. The output appears only when every "
                     + "check passed (written to a temporary file beside it, then renamed); a failed pull leaves "
                     + "nothing behind.",
+            "",
+            "With --key (or the keyless options) the release's signatures are verified first, as 'update verify' "
+                    + "does, and nothing is downloaded unless they satisfy the policy (exit code 4 otherwise).",
             ""},
         footerHeading = "%nExamples:%n",
         footer = {
             "  update pull oci:./releases:stable --target linux-amd64 --output ./app",
-            "  update pull registry.example.com/acme/fw@sha256:3f1c... --target esp32-v4.2 --output fw.bin --json"})
+            "  update pull registry.example.com/acme/fw@sha256:3f1c... --target esp32-v4.2 --output fw.bin --json",
+            "  update pull registry.example.com/acme/fw:stable --target esp32-v4.2 --output fw.bin --key release.pub"})
 final class PullCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Mixin
     StoreOptions store;
+
+    @Mixin
+    TrustOptions trust;
 
     @Parameters(index = "0", paramLabel = "REF",
             description = "The release: host[:port]/repo:TAG, host[:port]/repo@sha256:HEX, or oci:PATH:TAG.")
@@ -60,10 +71,19 @@ final class PullCommand implements Callable<Integer> {
     public Integer call() {
         StoreReference ref = store.parse(reference);
         String manifest = StoreOptions.manifestOf(ref, reference);
+        Optional<TrustPolicy> policy = trust.policy();
         PullResult result;
         try (ReleaseStore s = store.open(ref)) {
+            String release = manifest;
+            if (policy.isPresent()) {
+                // Resolve once, check the signatures of that digest, then pull by digest: a tag moved in between
+                // cannot slip another release in, and no payload byte is read before the signatures passed.
+                Digest digest = s.fetchManifest(manifest).digest();
+                new SignatureStore(s).verify(digest, policy.get());
+                release = digest.toString();
+            }
             PullOptions options = PullOptions.defaults(stateDir != null ? stateDir : PullOptions.defaultStateDir());
-            result = new PullEngine(s, options).pullToFile(manifest, target, output);
+            result = new PullEngine(s, options).pullToFile(release, target, output);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -35,6 +35,9 @@ import picocli.CommandLine.Spec;
             DiffCommand.class,
             PatchCommand.class,
             TufClientCommand.class,
+            KeygenCommand.class,
+            SignCommand.class,
+            VerifyCommand.class,
         })
 public final class UpdateCommand implements Runnable {
     @Spec
