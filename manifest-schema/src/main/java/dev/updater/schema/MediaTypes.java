@@ -8,6 +8,8 @@ public final class MediaTypes {
     public static final String UPDATE_MANIFEST = "application/vnd.updater.manifest.v1+json";
     /** Default media type of a payload layer when the publisher names none. */
     public static final String PAYLOAD_DEFAULT = "application/vnd.updater.payload.v1";
+    /** A payload that is a tar archive, installed as a directory. */
+    public static final String PAYLOAD_TAR = "application/vnd.updater.payload.v1.tar";
     /** Prefix of delta patch blobs; the format and compression follow as a suffix. */
     public static final String PATCH_PREFIX = "application/vnd.updater.patch.";
 

@@ -1,12 +1,79 @@
 package dev.updater.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.updater.pull.PullEngine;
+import dev.updater.pull.PullResult;
+import dev.updater.registry.ReleaseStore;
+import dev.updater.registry.StoreReference;
+import dev.updater.schema.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-@Command(name = "pull", mixinStandardHelpOptions = true, description = "(being built)")
+@Command(name = "pull", mixinStandardHelpOptions = true,
+        description = {
+            "Fetch one target's payload of a release and write it to a file.",
+            "",
+            "The tag is resolved to a digest once; the release manifest, the update manifest and the payload are",
+            "each checked against their digests while they stream. The output appears only when every check passed",
+            "(written to a temporary file beside it, then renamed); a failed pull leaves nothing behind."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  update pull oci:./releases:stable --target linux-amd64 --output ./app",
+            "  update pull registry.example.com/acme/fw@sha256:3f1c... --target esp32-v4.2 --output fw.bin --json"})
 final class PullCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Parameters(index = "0", paramLabel = "REF",
+            description = "The release: host[:port]/repo:TAG, host[:port]/repo@sha256:HEX, or oci:PATH:TAG.")
+    String reference;
+
+    @Option(names = "--target", required = true, paramLabel = "ID",
+            description = "Which target's payload to fetch (update inspect REF lists them).")
+    String target;
+
+    @Option(names = "--output", required = true, paramLabel = "PATH", description = "Where to write the payload.")
+    Path output;
+
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
     @Override
     public Integer call() {
-        return ExitCode.FAILURE;
+        StoreReference ref = store.parse(reference);
+        String manifest = StoreOptions.manifestOf(ref, reference);
+        PullResult result;
+        try (ReleaseStore s = store.open(ref)) {
+            result = new PullEngine(s).pullToFile(manifest, target, output);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode n = Json.object();
+            n.put("reference", ref.storeName() + "@" + result.releaseDigest());
+            n.put("releaseDigest", result.releaseDigest().toString());
+            n.put("product", result.product());
+            n.put("version", result.version().toString());
+            n.put("target", result.target());
+            n.put("payloadDigest", result.payloadDigest().toString());
+            n.put("size", result.payloadSize());
+            n.put("bytesDownloaded", result.bytesDownloaded());
+            n.put("output", result.output().toAbsolutePath().toString());
+            JsonOutput.print(out, n);
+        } else {
+            out.println("Pulled " + result.product() + " " + result.version() + " (" + result.target() + ", "
+                    + result.payloadSize() + " bytes, " + result.payloadDigest().shortForm() + ") to "
+                    + result.output());
+        }
+        return ExitCode.OK;
     }
 }

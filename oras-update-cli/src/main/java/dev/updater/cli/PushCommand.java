@@ -1,12 +1,219 @@
 package dev.updater.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.updater.publish.PublishRequest;
+import dev.updater.publish.PublishResult;
+import dev.updater.publish.Publisher;
+import dev.updater.registry.ReleaseStore;
+import dev.updater.registry.StoreReference;
+import dev.updater.schema.Json;
+import dev.updater.schema.SemVer;
+import dev.updater.schema.UpdateManifest;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-@Command(name = "push", mixinStandardHelpOptions = true, description = "(being built)")
+@Command(name = "push", mixinStandardHelpOptions = true,
+        description = {
+            "Publish a release: upload each target's payload, the update manifest and the release manifest, tag it",
+            "with its version, and move each --channel tag to it. Prints the release digest.",
+            "",
+            "Publishing the same version with the same files again is a no-op that prints the same digest;",
+            "with different files it is refused (versions are immutable). With SOURCE_DATE_EPOCH set, the same",
+            "inputs always give the same digest."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  update push oci:./releases --version 1.0.0 --target linux-amd64=build/app --channel stable",
+            "  update push registry.example.com/acme/fw --version 2.1.0-rc.1 \\",
+            "      --target esp32-v4.2=fw-esp32.bin --target esp32-v5=fw-esp32s3.bin --channel beta --json"})
 final class PushCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Parameters(index = "0", paramLabel = "REPOSITORY",
+            description = "Where to publish: host[:port]/repo or oci:PATH (a layout directory, created if missing).")
+    String reference;
+
+    @Option(names = "--version", required = true, paramLabel = "VERSION",
+            description = "The release's semantic version (semver.org 2.0.0), e.g. 1.4.2 or 2.0.0-rc.1.")
+    String version;
+
+    @Option(names = "--target", required = true, paramLabel = "ID=FILE",
+            description = "A target id (device class or platform, e.g. esp32-v4.2, linux-amd64) and its payload "
+                    + "file; repeat for several targets. A file ending in .tar is installed as a directory.")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--channel", paramLabel = "CHANNEL",
+            description = "Move this channel tag (e.g. stable, beta) to the release; repeatable.")
+    List<String> channels = new ArrayList<>();
+
+    @Option(names = "--product", paramLabel = "NAME",
+            description = "Product name recorded in the update manifest (default: the repository's last component).")
+    String product;
+
+    @Option(names = "--source", paramLabel = "URL",
+            description = "Source repository URL for org.opencontainers.image.source (default from CI variables).")
+    String source;
+
+    @Option(names = "--revision", paramLabel = "REV",
+            description = "Source revision for org.opencontainers.image.revision (default from CI variables).")
+    String revision;
+
+    @Option(names = "--json", description = "Print the result as one JSON object (for CI).")
+    boolean json;
+
     @Override
     public Integer call() {
-        return ExitCode.FAILURE;
+        StoreReference ref = store.parse(reference);
+        SemVer semver = parseVersion();
+        if (ref.tag().isPresent() && !ref.tag().get().equals(semver.toTag())) {
+            throw new UsageException("the reference names tag '" + ref.tag().get() + "' but --version is " + semver
+                    + "; give the repository alone (the version tag is set for you)");
+        }
+        if (ref.digest().isPresent()) {
+            throw new UsageException("push takes a repository, not a digest: " + reference);
+        }
+        PublishRequest request = new PublishRequest(productName(ref), semver, parseTargets(), parseChannels(),
+                createdTime(), Optional.ofNullable(source).or(PushCommand::ciSource),
+                Optional.ofNullable(revision).or(PushCommand::ciRevision));
+        PublishResult result;
+        try (ReleaseStore s = store.openForPush(ref)) {
+            result = new Publisher(s).publish(request);
+        }
+        print(ref, result);
+        return ExitCode.OK;
+    }
+
+    private SemVer parseVersion() {
+        try {
+            return SemVer.parse(version);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--version: " + e.getMessage());
+        }
+    }
+
+    private String productName(StoreReference ref) {
+        String name = product != null ? product : ref.baseName().toLowerCase(Locale.ROOT);
+        if (!UpdateManifest.isValidProduct(name)) {
+            throw new UsageException("product name '" + name + "' is not valid (lowercase letters, digits, '.', "
+                    + "'_', '-'); give one with --product");
+        }
+        return name;
+    }
+
+    private Map<String, Path> parseTargets() {
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (String t : targets) {
+            int eq = t.indexOf('=');
+            if (eq <= 0 || eq == t.length() - 1) {
+                throw new UsageException("--target expects ID=FILE, e.g. --target linux-amd64=build/app; got: " + t);
+            }
+            String id = t.substring(0, eq);
+            Path file = Path.of(t.substring(eq + 1));
+            if (!UpdateManifest.isValidTargetId(id)) {
+                throw new UsageException("target id '" + id + "' is not valid (letters, digits, '.', '_', '-')");
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new UsageException("payload for target '" + id + "' is not a readable file: " + file);
+            }
+            if (!dev.updater.schema.TargetPayload.isValidFileName(file.getFileName().toString())) {
+                throw new UsageException("payload file name '" + file.getFileName() + "' has characters devices may "
+                        + "not accept; rename it (letters, digits, '.', '_', '+', '-')");
+            }
+            if (out.put(id, file) != null) {
+                throw new UsageException("target '" + id + "' is given twice");
+            }
+        }
+        return out;
+    }
+
+    private List<String> parseChannels() {
+        for (String c : channels) {
+            if (!UpdateManifest.isValidChannel(c)) {
+                throw new UsageException("channel '" + c + "' is not valid: use tag characters, and not a version");
+            }
+        }
+        return List.copyOf(new java.util.LinkedHashSet<>(channels));
+    }
+
+    /** SOURCE_DATE_EPOCH (reproducible-builds.org) makes the release bytes depend on the inputs only. */
+    private static Instant createdTime() {
+        String epoch = System.getenv("SOURCE_DATE_EPOCH");
+        if (epoch != null && !epoch.isBlank()) {
+            try {
+                return Instant.ofEpochSecond(Long.parseLong(epoch.trim()));
+            } catch (NumberFormatException e) {
+                throw new UsageException("SOURCE_DATE_EPOCH must be whole seconds since 1970: " + epoch);
+            }
+        }
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    private static Optional<String> ciSource() {
+        String server = System.getenv("GITHUB_SERVER_URL");
+        String repo = System.getenv("GITHUB_REPOSITORY");
+        if (server != null && repo != null) return Optional.of(server + "/" + repo);
+        return Optional.ofNullable(System.getenv("CI_PROJECT_URL"));
+    }
+
+    private static Optional<String> ciRevision() {
+        return Optional.ofNullable(System.getenv("GITHUB_SHA")).or(() -> Optional.ofNullable(
+                System.getenv("CI_COMMIT_SHA")));
+    }
+
+    private void print(StoreReference ref, PublishResult result) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode n = Json.object();
+            n.put("repository", ref.storeName());
+            n.put("digest", result.digest().toString());
+            n.put("reference", ref.storeName() + "@" + result.digest());
+            n.put("product", result.update().product());
+            n.put("version", result.update().version().toString());
+            n.put("alreadyPublished", result.alreadyPublished());
+            ArrayNode tags = n.putArray("tags");
+            result.tags().forEach(tags::add);
+            ObjectNode t = n.putObject("targets");
+            result.update().sortedTargets().forEach((id, p) -> {
+                ObjectNode o = t.putObject(id);
+                o.put("digest", p.digest().toString());
+                o.put("size", p.size());
+                o.put("fileName", p.fileName());
+            });
+            n.put("blobsUploaded", result.blobsUploaded());
+            n.put("blobsSkipped", result.blobsSkipped());
+            n.put("bytesUploaded", result.bytesUploaded());
+            JsonOutput.print(out, n);
+            return;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        if (result.alreadyPublished()) {
+            err.println("Version " + result.update().version() + " is already published with these payloads; "
+                    + "nothing uploaded.");
+        } else {
+            err.println("Published " + result.update().product() + " " + result.update().version() + " to "
+                    + ref.storeName() + " (" + result.blobsUploaded() + " blob(s) uploaded, " + result.blobsSkipped()
+                    + " already present); tags: " + String.join(", ", result.tags()));
+        }
+        out.println(result.digest());
     }
 }

@@ -1,0 +1,60 @@
+package dev.updater.cli;
+
+import dev.updater.registry.InvalidReferenceException;
+import dev.updater.registry.ReleaseStore;
+import dev.updater.registry.ReleaseStores;
+import dev.updater.registry.StoreReference;
+import dev.updater.registry.remote.RegistryCredentials;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that talks to a store. */
+public final class StoreOptions {
+    @Option(names = "--plain-http",
+            description = "Talk HTTP, not HTTPS, to the registry (for registries on loopback or a lab network).")
+    boolean plainHttp;
+
+    @Option(names = "--username", paramLabel = "USER",
+            description = "Registry user name; the password is read from standard input (--password-stdin).")
+    String username;
+
+    @Option(names = "--password-stdin",
+            description = "Read the registry password (or token) from standard input. Otherwise credentials come "
+                    + "from the docker config.json (DOCKER_CONFIG or ~/.docker) and its credential helpers.")
+    boolean passwordStdin;
+
+    public StoreReference parse(String reference) {
+        return StoreReference.parse(reference);
+    }
+
+    public ReleaseStores.Options options() {
+        ReleaseStores.Options o = ReleaseStores.Options.defaults().withPlainHttp(plainHttp);
+        if (username != null || passwordStdin) {
+            if (username == null || !passwordStdin) {
+                throw new UsageException("--username and --password-stdin go together");
+            }
+            try {
+                String password = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+                o = o.withCredentials(RegistryCredentials.explicit(username, password));
+            } catch (IOException e) {
+                throw new UsageException("cannot read the password from standard input", e);
+            }
+        }
+        return o;
+    }
+
+    public ReleaseStore open(StoreReference ref) {
+        return ReleaseStores.open(ref, options());
+    }
+
+    public ReleaseStore openForPush(StoreReference ref) {
+        return ReleaseStores.openForPush(ref, options());
+    }
+
+    /** A reference that must name a manifest (tag or digest). */
+    public static String manifestOf(StoreReference ref, String original) {
+        return ref.manifestReference().orElseThrow(() -> new InvalidReferenceException(original,
+                "name a release: add :TAG (a version or channel) or @sha256:DIGEST"));
+    }
+}

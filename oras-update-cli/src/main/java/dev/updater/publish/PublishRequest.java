@@ -1,0 +1,26 @@
+package dev.updater.publish;
+
+import dev.updater.schema.SemVer;
+import dev.updater.schema.UpdateManifest;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Everything {@code update push} needs to publish one release. */
+public record PublishRequest(String product, SemVer version, Map<String, Path> targets, List<String> channels,
+        Instant created, Optional<String> source, Optional<String> revision) {
+
+    public PublishRequest {
+        if (!UpdateManifest.isValidProduct(product)) {
+            throw new IllegalArgumentException("invalid product name: " + product);
+        }
+        if (targets.isEmpty()) throw new IllegalArgumentException("at least one --target ID=FILE is required");
+        targets = Map.copyOf(new TreeMap<>(targets));
+        channels = List.copyOf(channels);
+        source = source == null ? Optional.empty() : source;
+        revision = revision == null ? Optional.empty() : revision;
+    }
+}

@@ -1,0 +1,163 @@
+package dev.updater.publish;
+
+import dev.updater.registry.BlobSource;
+import dev.updater.registry.NotFoundException;
+import dev.updater.registry.ReleaseStore;
+import dev.updater.release.Release;
+import dev.updater.release.ReleaseReader;
+import dev.updater.schema.Digest;
+import dev.updater.schema.ImageManifest;
+import dev.updater.schema.MediaTypes;
+import dev.updater.schema.OciDescriptor;
+import dev.updater.schema.TargetPayload;
+import dev.updater.schema.UpdateManifest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Publishes a release: payload blobs, the update manifest as config blob, the release manifest under the version
+ * tag, then the channel tags. Publishing the same version with the same payloads again changes nothing and returns
+ * the existing digest (CI retries are safe); with other payloads it is refused.
+ */
+public final class Publisher {
+    private final ReleaseStore store;
+
+    public Publisher(ReleaseStore store) {
+        this.store = store;
+    }
+
+    public PublishResult publish(PublishRequest request) {
+        Map<String, TargetPayload> targets = new TreeMap<>();
+        for (Map.Entry<String, Path> t : request.targets().entrySet()) {
+            targets.put(t.getKey(), describePayload(t.getValue()));
+        }
+        String versionTag = request.version().toTag();
+        Optional<Release> existing = existingRelease(versionTag);
+        if (existing.isPresent()) {
+            return republish(existing.get(), request, targets);
+        }
+        UpdateManifest update = new UpdateManifest(updateId(request, targets), request.product(), request.version(),
+                request.created(), request.channels(), targets);
+        int uploaded = 0;
+        int skipped = 0;
+        long bytes = 0;
+        List<OciDescriptor> layers = new ArrayList<>();
+        Set<Digest> seen = new java.util.HashSet<>();
+        for (Map.Entry<String, TargetPayload> t : targets.entrySet()) {
+            TargetPayload p = t.getValue();
+            OciDescriptor blob = new OciDescriptor(p.mediaType(), p.digest(), p.size(), Map.of(
+                    MediaTypes.ANNOTATION_TITLE, p.fileName(), MediaTypes.ANNOTATION_TARGET, t.getKey()),
+                    Optional.empty());
+            layers.add(blob);
+            if (!seen.add(p.digest())) continue;
+            if (store.hasBlob(p.digest())) {
+                skipped++;
+            } else {
+                store.pushBlob(blob, BlobSource.of(request.targets().get(t.getKey())));
+                uploaded++;
+                bytes += p.size();
+            }
+        }
+        byte[] config = update.toBytes();
+        OciDescriptor configDescriptor = new OciDescriptor(MediaTypes.UPDATE_MANIFEST, Digest.of(config),
+                config.length);
+        store.pushBlob(configDescriptor, BlobSource.of(config));
+        ImageManifest manifest = new ImageManifest(Optional.of(MediaTypes.UPDATE_MANIFEST), configDescriptor, layers,
+                Optional.empty(), manifestAnnotations(request));
+        byte[] manifestBytes = manifest.toBytes();
+        Digest digest = store.pushManifest(manifestBytes, MediaTypes.OCI_MANIFEST, versionTag);
+        List<String> tags = new ArrayList<>(List.of(versionTag));
+        for (String channel : request.channels()) {
+            store.pushManifest(manifestBytes, MediaTypes.OCI_MANIFEST, channel);
+            tags.add(channel);
+        }
+        return new PublishResult(digest, update, tags, false, uploaded, skipped, bytes);
+    }
+
+    private Optional<Release> existingRelease(String versionTag) {
+        try {
+            return Optional.of(ReleaseReader.read(store, versionTag));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    private PublishResult republish(Release existing, PublishRequest request, Map<String, TargetPayload> targets) {
+        Map<String, Digest> wanted = new TreeMap<>();
+        targets.forEach((id, p) -> wanted.put(id, p.digest()));
+        Map<String, Digest> have = new TreeMap<>();
+        existing.update().targets().forEach((id, p) -> have.put(id, p.digest()));
+        if (!wanted.equals(have) || !existing.update().product().equals(request.product())) {
+            throw new VersionConflictException("version " + request.version() + " is already published in "
+                    + store.describe() + " (" + existing.digest() + ") with other payloads or product; versions are "
+                    + "immutable because devices may have installed them: publish a new version");
+        }
+        byte[] manifestBytes = store.fetchManifest(existing.digest().toString()).bytes();
+        List<String> tags = new ArrayList<>(List.of(request.version().toTag()));
+        for (String channel : request.channels()) {
+            store.pushManifest(manifestBytes, MediaTypes.OCI_MANIFEST, channel);
+            tags.add(channel);
+        }
+        return new PublishResult(existing.digest(), existing.update(), tags, true, 0, 0, 0);
+    }
+
+    private static Map<String, String> manifestAnnotations(PublishRequest request) {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put(MediaTypes.ANNOTATION_VERSION, request.version().toString());
+        a.put(MediaTypes.ANNOTATION_CREATED, java.time.format.DateTimeFormatter.ISO_INSTANT.format(request.created()));
+        request.source().ifPresent(s -> a.put(MediaTypes.ANNOTATION_SOURCE, s));
+        request.revision().ifPresent(r -> a.put(MediaTypes.ANNOTATION_REVISION, r));
+        return a;
+    }
+
+    /** Derived from the content so that the same inputs (with SOURCE_DATE_EPOCH) give the same release digest. */
+    private static UUID updateId(PublishRequest request, Map<String, TargetPayload> targets) {
+        StringBuilder s = new StringBuilder(request.product()).append('\n').append(request.version()).append('\n')
+                .append(request.created()).append('\n');
+        targets.forEach((id, p) -> s.append(id).append('=').append(p.digest()).append('\n'));
+        return UUID.nameUUIDFromBytes(s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Hashes a payload file once, streaming, and takes its name and mode. */
+    static TargetPayload describePayload(Path file) {
+        try {
+            MessageDigest sha = Digest.newMessageDigest();
+            long size = 0;
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    sha.update(buf, 0, n);
+                    size += n;
+                }
+            }
+            String name = file.getFileName().toString();
+            String mediaType = name.endsWith(".tar") ? MediaTypes.PAYLOAD_TAR : MediaTypes.PAYLOAD_DEFAULT;
+            return new TargetPayload(Digest.fromBytes(sha.digest()), size, mediaType, name, fileMode(file), List.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read payload " + file, e);
+        }
+    }
+
+    private static int fileMode(Path file) throws IOException {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            return perms.contains(PosixFilePermission.OWNER_EXECUTE) ? 0755 : 0644;
+        } catch (UnsupportedOperationException e) {
+            return 0644;
+        }
+    }
+}

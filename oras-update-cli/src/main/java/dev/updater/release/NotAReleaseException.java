@@ -1,0 +1,18 @@
+package dev.updater.release;
+
+import dev.updater.schema.Failure;
+import dev.updater.schema.UpdaterException;
+
+/** The manifest a reference names is not an update release (or is an inconsistent one). */
+public final class NotAReleaseException extends UpdaterException {
+    private static final long serialVersionUID = 1L;
+
+    public NotAReleaseException(String message) {
+        super(message);
+    }
+
+    @Override
+    public Failure failure() {
+        return Failure.VERIFICATION;
+    }
+}

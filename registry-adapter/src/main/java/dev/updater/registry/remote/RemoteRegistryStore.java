@@ -1,0 +1,262 @@
+package dev.updater.registry.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.updater.registry.BlobSource;
+import dev.updater.registry.DigestMismatchException;
+import dev.updater.registry.NotFoundException;
+import dev.updater.registry.RegistryNetworkException;
+import dev.updater.registry.RegistryProtocolException;
+import dev.updater.registry.ReleaseStore;
+import dev.updater.registry.VerifiedManifest;
+import dev.updater.registry.VerifyingInputStream;
+import dev.updater.schema.Digest;
+import dev.updater.schema.Json;
+import dev.updater.schema.MediaTypes;
+import dev.updater.schema.OciDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One repository of a registry, spoken to with the OCI distribution API. Manifests are fetched whole and hashed by
+ * us (a {@code Docker-Content-Digest} header is never trusted); blobs are streamed through {@link VerifyingInputStream}.
+ */
+public final class RemoteRegistryStore implements ReleaseStore {
+    private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    private static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
+            MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
+    private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
+    private final RegistryHttp http;
+    private final String repository;
+
+    public RemoteRegistryStore(RegistryHttp http, String repository) {
+        this.http = http;
+        this.repository = repository;
+    }
+
+    @Override
+    public String describe() {
+        return http.registry() + "/" + repository;
+    }
+
+    private String pullScope() {
+        return "repository:" + repository + ":pull";
+    }
+
+    private String pushScope() {
+        return "repository:" + repository + ":pull,push";
+    }
+
+    private URI uri(String suffix) {
+        return http.uri("/v2/" + repository + "/" + suffix);
+    }
+
+    @Override
+    public OciDescriptor resolve(String tagOrDigest) {
+        return fetchManifest(tagOrDigest).descriptor();
+    }
+
+    @Override
+    public VerifiedManifest fetchManifest(String tagOrDigest) {
+        HttpResponse<InputStream> response = http.send(RegistryHttp.Request.get(uri("manifests/" + tagOrDigest),
+                pullScope(), Map.of("Accept", MANIFEST_ACCEPT)), HttpResponse.BodyHandlers.ofInputStream());
+        int status = response.statusCode();
+        if (status == 404) {
+            RegistryHttp.discard(response);
+            throw new NotFoundException("no manifest '" + tagOrDigest + "' in " + describe()
+                    + " (check the tag with: update versions " + describe() + ")");
+        }
+        expect(response, 200, "GET manifest " + tagOrDigest);
+        byte[] bytes;
+        try (InputStream in = response.body()) {
+            bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+        } catch (IOException e) {
+            throw new RegistryNetworkException("reading manifest " + tagOrDigest + " from " + describe() + " failed",
+                    e);
+        }
+        Digest actual = Digest.of(bytes);
+        if (bytes.length > MAX_MANIFEST_BYTES) {
+            throw new DigestMismatchException("manifest " + tagOrDigest + " from " + describe()
+                    + " (larger than 4 MiB)", Digest.isValid(tagOrDigest) ? Digest.parse(tagOrDigest) : actual,
+                    "an oversized document");
+        }
+        if (Digest.isValid(tagOrDigest) && !actual.equals(Digest.parse(tagOrDigest))) {
+            throw new DigestMismatchException("manifest from " + describe(), Digest.parse(tagOrDigest),
+                    actual.toString());
+        }
+        String mediaType = response.headers().firstValue("Content-Type").map(RemoteRegistryStore::stripParameters)
+                .orElse(MediaTypes.OCI_MANIFEST);
+        return new VerifiedManifest(actual, mediaType, bytes);
+    }
+
+    private static String stripParameters(String contentType) {
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+    }
+
+    @Override
+    public InputStream openBlob(OciDescriptor blob) {
+        return new VerifyingInputStream(getBlob(blob, 0), blob.digest(), blob.size(),
+                "blob " + blob.digest() + " from " + describe());
+    }
+
+    @Override
+    public InputStream openBlobRange(OciDescriptor blob, long offset) {
+        return getBlob(blob, offset);
+    }
+
+    private InputStream getBlob(OciDescriptor blob, long offset) {
+        Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
+        HttpResponse<InputStream> response = http.send(RegistryHttp.Request.get(uri("blobs/" + blob.digest()),
+                pullScope(), headers), HttpResponse.BodyHandlers.ofInputStream());
+        int status = response.statusCode();
+        if (status == 404) {
+            RegistryHttp.discard(response);
+            throw new NotFoundException("blob " + blob.digest() + " is missing from " + describe()
+                    + "; the release is incomplete: push it again");
+        }
+        if (offset > 0 && status == 200) {
+            // The server ignored Range: skip what we already have rather than trusting a partial restart.
+            InputStream in = response.body();
+            try {
+                in.skipNBytes(offset);
+            } catch (IOException e) {
+                throw new RegistryNetworkException("reading blob " + blob.digest() + " failed", e);
+            }
+            return in;
+        }
+        expect(response, offset > 0 ? 206 : 200, "GET blob " + blob.digest());
+        return response.body();
+    }
+
+    @Override
+    public boolean hasBlob(Digest digest) {
+        HttpResponse<Void> response = http.send(new RegistryHttp.Request("HEAD", uri("blobs/" + digest), Map.of(),
+                Optional.empty(), pullScope()), HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) return true;
+        if (response.statusCode() == 404) return false;
+        throw new RegistryProtocolException(describe() + " answered HTTP " + response.statusCode() + " to HEAD blob "
+                + digest);
+    }
+
+    @Override
+    public void pushBlob(OciDescriptor blob, BlobSource source) {
+        if (hasBlob(blob.digest())) {
+            return;
+        }
+        URI location = startUpload();
+        URI put = withQuery(location, "digest=" + blob.digest());
+        HttpResponse<String> response = http.send(new RegistryHttp.Request("PUT", put,
+                Map.of("Content-Type", "application/octet-stream"),
+                Optional.of(() -> HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(() -> open(source)), blob.size())),
+                pushScope()), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 400 && response.body().contains("DIGEST_INVALID")) {
+            throw new DigestMismatchException("upload of blob " + blob.digest() + " to " + describe()
+                    + " (the registry computed another digest: the source changed while uploading?)",
+                    blob.digest(), "registry's DIGEST_INVALID");
+        }
+        expect(response, 201, "PUT blob " + blob.digest());
+    }
+
+    private URI startUpload() {
+        HttpResponse<String> response = http.send(new RegistryHttp.Request("POST", uri("blobs/uploads/"),
+                Map.of(), Optional.of(HttpRequest.BodyPublishers::noBody), pushScope()),
+                HttpResponse.BodyHandlers.ofString());
+        expect(response, 202, "POST blob upload");
+        String location = response.headers().firstValue("Location").orElseThrow(() ->
+                new RegistryProtocolException(describe() + " started an upload without a Location header"));
+        return http.uri("/").resolve(location);
+    }
+
+    private static URI withQuery(URI uri, String query) {
+        String s = uri.toString();
+        return URI.create(s + (s.contains("?") ? "&" : "?") + query);
+    }
+
+    private static InputStream open(BlobSource source) {
+        try {
+            return source.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Digest pushManifest(byte[] bytes, String mediaType, String tagOrDigest) {
+        Digest digest = Digest.of(bytes);
+        HttpResponse<String> response = http.send(new RegistryHttp.Request("PUT", uri("manifests/" + tagOrDigest),
+                Map.of("Content-Type", mediaType), Optional.of(() -> HttpRequest.BodyPublishers.ofByteArray(bytes)),
+                pushScope()), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 400 || response.statusCode() == 404) {
+            throw new RegistryProtocolException(describe() + " refused manifest " + digest + " for '" + tagOrDigest
+                    + "': HTTP " + response.statusCode() + " " + abbreviate(response.body())
+                    + (response.body().contains("BLOB_UNKNOWN") ? " (a blob it references is missing)" : ""));
+        }
+        expect(response, 201, "PUT manifest " + tagOrDigest);
+        return digest;
+    }
+
+    @Override
+    public List<String> listTags() {
+        List<String> tags = new ArrayList<>();
+        URI next = uri("tags/list");
+        for (int page = 0; next != null && page < 1000; page++) {
+            HttpResponse<byte[]> response = http.send(RegistryHttp.Request.get(next, pullScope(), Map.of()),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 404) {
+                throw new NotFoundException("repository " + describe() + " does not exist (nothing pushed yet?)");
+            }
+            expect(response, 200, "GET tags");
+            JsonNode body = Json.parse(response.body(), "tag list of " + describe());
+            JsonNode list = body.get("tags");
+            if (list != null && list.isArray()) {
+                list.forEach(t -> tags.add(t.asText()));
+            }
+            next = response.headers().firstValue("Link").map(NEXT_LINK::matcher).filter(Matcher::find)
+                    .map(m -> http.uri("/").resolve(m.group(1))).orElse(null);
+        }
+        return tags;
+    }
+
+    @Override
+    public void deleteManifest(Digest digest) {
+        HttpResponse<String> response = http.send(new RegistryHttp.Request("DELETE", uri("manifests/" + digest),
+                Map.of(), Optional.empty(), "repository:" + repository + ":delete"),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            throw new NotFoundException("no manifest " + digest + " in " + describe());
+        }
+        expect(response, 202, "DELETE manifest " + digest);
+    }
+
+    private void expect(HttpResponse<?> response, int wanted, String what) {
+        if (response.statusCode() != wanted) {
+            String body = response.body() instanceof String s ? abbreviate(s)
+                    : response.body() instanceof byte[] b ? abbreviate(new String(b, StandardCharsets.UTF_8)) : "";
+            RegistryHttp.discard(response);
+            throw new RegistryProtocolException(describe() + ": " + what + " answered HTTP " + response.statusCode()
+                    + " (expected " + wanted + ") " + body);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        String t = s.strip();
+        return t.length() <= 300 ? t : t.substring(0, 300) + "...";
+    }
+
+    @Override
+    public void close() {
+        // java.net.http clients hold no resources that need closing on Java 17
+    }
+}

@@ -1,0 +1,31 @@
+package dev.updater.registry.remote;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Exponential backoff with full jitter, bounded both in attempts and in total time, so a device on a flaky link
+ * retries sensibly and a CI job never hangs. A server's {@code Retry-After} wins when it asks for longer (up to the
+ * per-wait cap).
+ */
+public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration totalBudget) {
+
+    public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(10),
+            Duration.ofSeconds(90));
+    public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
+    public RetryPolicy {
+        if (maxAttempts < 1) throw new IllegalArgumentException("at least one attempt");
+        if (initialDelay.isNegative() || maxDelay.isNegative() || totalBudget.isNegative()) {
+            throw new IllegalArgumentException("durations cannot be negative");
+        }
+    }
+
+    /** How long to wait before attempt {@code attempt + 1} (attempts count from 1). */
+    public Duration delayAfter(int attempt, Duration retryAfter) {
+        long capMillis = Math.min(maxDelay.toMillis(), initialDelay.toMillis() << Math.min(attempt - 1, 20));
+        long jittered = capMillis <= 0 ? 0 : ThreadLocalRandom.current().nextLong(capMillis / 2, capMillis + 1);
+        long wanted = Math.max(jittered, Math.min(retryAfter.toMillis(), maxDelay.toMillis()));
+        return Duration.ofMillis(wanted);
+    }
+}
