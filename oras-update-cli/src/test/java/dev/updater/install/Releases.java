@@ -18,6 +18,9 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /** Test releases: a payload's bytes, the request that installs it, and an independent check of an install. */
 final class Releases {
+    /** Entries carry a fixed time so that the same release has the same digest in every process. */
+    private static final java.util.Date FIXED_TIME = new java.util.Date(1_700_000_000_000L);
+
     private Releases() {}
 
     record Release(InstallRequest request, byte[] payload, Map<String, byte[]> expectedFiles) {
@@ -83,6 +86,7 @@ final class Releases {
             for (String dir : new String[] {"bin/", "etc/", "share/"}) {
                 TarArchiveEntry d = new TarArchiveEntry(dir);
                 d.setMode(040755);
+                d.setModTime(FIXED_TIME);
                 out.putArchiveEntry(d);
                 out.closeArchiveEntry();
             }
@@ -92,6 +96,7 @@ final class Releases {
             if (withSymlink) {
                 TarArchiveEntry link = new TarArchiveEntry("bin/current-app", TarConstants.LF_SYMLINK);
                 link.setLinkName("app");
+                link.setModTime(FIXED_TIME);
                 out.putArchiveEntry(link);
                 out.closeArchiveEntry();
             }
@@ -118,6 +123,7 @@ final class Releases {
         TarArchiveEntry e = new TarArchiveEntry(name, true);
         e.setSize(content.length);
         e.setMode(mode);
+        e.setModTime(FIXED_TIME);
         out.putArchiveEntry(e);
         out.write(content);
         out.closeArchiveEntry();
