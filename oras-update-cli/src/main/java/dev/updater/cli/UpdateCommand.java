@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
             "  update push oci:/tmp/releases:1.0.0 --version 1.0.0 --target linux-amd64=./app --channel stable",
             "  update pull oci:/tmp/releases:stable --target linux-amd64 --output ./app",
             "  update versions localhost:5000/acme/app --plain-http",
+            "  update pull oci:/tmp/releases:stable --target linux-amd64 --install-root /opt/app",
+            "  update status --install-root /opt/app; update rollback --install-root /opt/app",
             "",
             ExitCode.HELP_TABLE},
         subcommands = {
@@ -32,6 +34,8 @@ import picocli.CommandLine.Spec;
             InspectCommand.class,
             VersionsCommand.class,
             VersionCommand.class,
+            StatusCommand.class,
+            RollbackCommand.class,
         })
 public final class UpdateCommand implements Runnable {
     @Spec
