@@ -32,18 +32,22 @@ import picocli.CommandLine.Spec;
         description = {
             "Fetch one target's payload of a release and write it to a file (--output), or install it (--install-root).",
             "",
-            "The tag is resolved to a digest once; the release manifest, the update manifest and the payload are",
-            "each checked against their digests while they stream. The output appears only when every check passed",
-            "(written to a temporary file beside it, then renamed); a failed pull leaves nothing behind.",
+            "The tag is resolved to a digest once; the release manifest, the update manifest and the payload are "
+                    + "each checked against their digests while they stream. The output appears only when every "
+                    + "check passed (written to a temporary file beside it, then renamed); a failed pull leaves "
+                    + "nothing behind.",
             "",
-            "With --install-root DIR the payload is installed as DIR/versions/<version>/ (a file with its name and",
-            "mode, or a .tar payload extracted after every entry was checked), verified again, and DIR/current is",
-            "switched to it atomically; the previous version stays as a snapshot for rollback. Every step is",
-            "journaled in DIR/.updater/journal before it runs: after a crash or power cut the next run ends on",
-            "exactly the old or the new version. Downloads are retried with backoff. Refused unless allowed: a",
-            "version lower than the current one, a prerelease. Pulling the current version again does nothing.",
-            "With --health-cmd the command runs after the switch; if it fails or times out the previous version",
-            "is restored and the exit code is 8."},
+            "With --install-root DIR the payload is installed as DIR/versions/<version>/ (a file with its name and "
+                    + "mode, or a .tar payload extracted after every entry was checked), verified again, and "
+                    + "DIR/current is switched to it atomically; the previous version stays as a snapshot for "
+                    + "rollback. Every step is written to a journal before it runs: after a crash or "
+                    + "power cut the next run ends on exactly the old or the new version. Downloads are retried with "
+                    + "backoff.",
+            "",
+            "Refused unless allowed: a version lower than the current one, a prerelease. Pulling the current "
+                    + "version again does nothing. With --health-cmd the command runs after the switch; if it fails "
+                    + "or times out the previous version is restored and the exit code is 8.",
+            ""},
         footerHeading = "%nExamples:%n",
         footer = {
             "  update pull oci:./releases:stable --target linux-amd64 --output ./app",

@@ -18,10 +18,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Switch an install root back to an earlier version kept on disk (a snapshot).",
             "",
-            "Without --to it returns to the version the last install replaced; run it again to go one further back.",
-            "The snapshot's files are re-hashed first; then 'current' is switched atomically and a line with the",
-            "time, both versions and both SHA-256 digests is appended to .updater/logs/rollback.log.",
-            "No snapshot to return to exits with code 7; a snapshot whose files changed exits with code 4."},
+            "Without --to it returns to the version the last install replaced; run it again to go one further "
+                    + "back. The snapshot's files are re-hashed first; then 'current' is switched atomically and a "
+                    + "line with the time, both versions and both SHA-256 digests is appended to "
+                    + ".updater/logs/rollback.log. No snapshot to return to exits with code 7; a snapshot whose "
+                    + "files changed exits with code 4.",
+            ""},
         footerHeading = "%nExamples:%n",
         footer = {"  update rollback --install-root /opt/app",
             "  update rollback --install-root /opt/app --to 1.3.0 --json",

@@ -15,12 +15,14 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {
-            "Show what an install root runs: the current version and its payload digest, the snapshots that",
-            "'update rollback' can return to, the last event, and any pending journal.",
+            "Show what an install root runs: the current version and its payload digest, the snapshots that "
+                    + "'update rollback' can return to, the last event, and any pending journal.",
             "",
-            "Reads only: it takes no lock and changes nothing, so it also works while an update runs. A pending",
-            "journal means an operation is running or was interrupted (power cut, kill); the next 'update pull' or",
-            "'update rollback' recovers it first, ending on exactly the old or the new version."},
+            "Reads only: it takes no lock and changes nothing, so it also works while an update runs. A pending "
+                    + "journal means an operation is running or was interrupted (power cut, kill); the next "
+                    + "'update pull' or 'update rollback' recovers it first, ending on exactly the old or the new "
+                    + "version.",
+            ""},
         footerHeading = "%nExamples:%n",
         footer = {"  update status --install-root /opt/app", "  update status --install-root /opt/app --json"})
 final class StatusCommand implements Callable<Integer> {
