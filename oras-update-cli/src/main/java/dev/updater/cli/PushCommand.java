@@ -95,6 +95,11 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object (for CI).")
     boolean json;
 
+    @Option(names = "--mount-from", paramLabel = "REPO",
+            description = "Another repository of the same registry (e.g. acme/app-staging) to mount blobs from "
+                    + "instead of uploading them: promoting a release between repositories moves no payload bytes.")
+    String mountFrom;
+
     @Option(names = "--delta-from", paramLabel = "N", defaultValue = "3",
             description = "Make binary patches to this release from each target's payload in the N newest earlier "
                     + "versions of the repository (default: ${DEFAULT-VALUE}; 0 = no patches). Devices that hold one "
@@ -123,7 +128,7 @@ final class PushCommand implements Callable<Integer> {
         Optional<SigningKey> key = signing.load(); // before uploading: a wrong password must cost nothing
         PublishResult result;
         Optional<SignatureStore.Signed> signed;
-        try (ReleaseStore s = store.openForPush(ref)) {
+        try (ReleaseStore s = store.openForPush(ref, Optional.ofNullable(mountFrom))) {
             result = new Publisher(s).publish(request);
             signed = key.map(k -> new SignatureStore(s).sign(result.digest(), ref.storeName(), k));
         }
