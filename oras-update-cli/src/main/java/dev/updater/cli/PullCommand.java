@@ -75,6 +75,9 @@ final class PullCommand implements Callable<Integer> {
     TrustOptions trust;
 
     @Mixin
+    ProgressOptions progress;
+
+    @Mixin
     InstallRootOptions root;
 
     @Mixin
@@ -163,7 +166,8 @@ final class PullCommand implements Callable<Integer> {
         PullResult result;
         try (ReleaseStore s = store.open(ref)) {
             String release = verifiedReference(s, manifest);
-            PullOptions options = PullOptions.defaults(stateDir != null ? stateDir : PullOptions.defaultStateDir());
+            PullOptions options = PullOptions.defaults(stateDir != null ? stateDir : PullOptions.defaultStateDir())
+                    .withListener(progress.listener(json, out, spec.commandLine().getErr()));
             result = new PullEngine(s, options).pullToFile(release, target, output, Optional.ofNullable(base));
         }
         if (json) {
@@ -178,7 +182,7 @@ final class PullCommand implements Callable<Integer> {
             putFetch(n, result.fetch());
             n.put("output", result.output().toAbsolutePath().toString());
             JsonOutput.print(out, n);
-        } else {
+        } else if (!progress.quiet()) {
             out.println("Pulled " + result.product() + " " + result.version() + " (" + result.target() + ", "
                     + result.payloadSize() + " bytes, " + result.payloadDigest().shortForm() + ") to "
                     + result.output() + describe(result.fetch()));
@@ -199,7 +203,8 @@ final class PullCommand implements Callable<Integer> {
                         : PayloadKind.FILE;
                 InstallRequest request = new InstallRequest(release.update().version(), payload.digest(),
                         payload.size(), kind, payload.fileName(), payload.fileMode(), payload.size());
-                PullEngine engine = new PullEngine(s, PullOptions.defaults(installRoot.resolve(".updater")));
+                PullEngine engine = new PullEngine(s, PullOptions.defaults(installRoot.resolve(".updater"))
+                        .withListener(progress.listener(json, out, spec.commandLine().getErr())));
                 Optional<Path> installedBase = base != null ? Optional.of(base)
                         : installedFile(installer, kind, payload.fileName());
                 PullResult.Fetch[] fetch = new PullResult.Fetch[1];
