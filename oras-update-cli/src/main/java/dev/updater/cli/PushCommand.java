@@ -61,6 +61,9 @@ final class PushCommand implements Callable<Integer> {
     StoreOptions store;
 
     @Mixin
+    ProgressOptions progress;
+
+    @Mixin
     SigningKeyOptions signing;
 
     @Parameters(index = "0", paramLabel = "REPOSITORY",
@@ -129,7 +132,7 @@ final class PushCommand implements Callable<Integer> {
         PublishResult result;
         Optional<SignatureStore.Signed> signed;
         try (ReleaseStore s = store.openForPush(ref, Optional.ofNullable(mountFrom))) {
-            result = new Publisher(s).publish(request);
+            result = new Publisher(s, progress.listener(json, spec.commandLine().getOut(), spec.commandLine().getErr())).publish(request);
             signed = key.map(k -> new SignatureStore(s).sign(result.digest(), ref.storeName(), k));
         }
         print(ref, result, signed);
@@ -260,7 +263,8 @@ final class PushCommand implements Callable<Integer> {
             JsonOutput.print(out, n);
             return;
         }
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = progress.quiet() ? new PrintWriter(java.io.Writer.nullWriter())
+                : spec.commandLine().getErr();
         if (result.alreadyPublished()) {
             err.println("Version " + result.update().version() + " is already published with these payloads; "
                     + "nothing uploaded.");

@@ -3,6 +3,7 @@ package dev.updater.publish;
 import dev.updater.registry.BlobSource;
 import dev.updater.registry.NotFoundException;
 import dev.updater.registry.ReleaseStore;
+import dev.updater.registry.TransferListener;
 import dev.updater.release.Release;
 import dev.updater.release.ReleaseReader;
 import dev.updater.schema.Digest;
@@ -35,9 +36,36 @@ import java.util.UUID;
  */
 public final class Publisher {
     private final ReleaseStore store;
+    private final TransferListener listener;
 
     public Publisher(ReleaseStore store) {
+        this(store, TransferListener.NONE);
+    }
+
+    public Publisher(ReleaseStore store, TransferListener listener) {
         this.store = store;
+        this.listener = listener;
+    }
+
+    /** Uploads a blob from a file, reporting progress as the registry reads it. */
+    private void upload(OciDescriptor blob, Path file, String label) {
+        store.pushBlob(blob, () -> {
+            listener.started(blob.digest(), label, blob.size(), 0);
+            return new java.io.FilterInputStream(java.nio.file.Files.newInputStream(file)) {
+                private long done;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    if (n > 0) {
+                        done += n;
+                        listener.progressed(blob.digest(), done, blob.size());
+                        if (done == blob.size()) listener.finished(blob.digest(), blob.size());
+                    }
+                    return n;
+                }
+            };
+        });
     }
 
     public PublishResult publish(PublishRequest request) {
@@ -85,7 +113,7 @@ public final class Publisher {
             if (store.hasBlob(p.digest())) {
                 skipped++;
             } else {
-                store.pushBlob(blob, BlobSource.of(request.targets().get(t.getKey())));
+                upload(blob, request.targets().get(t.getKey()), "upload " + t.getKey());
                 uploaded++;
                 bytes += p.size();
             }
@@ -97,7 +125,7 @@ public final class Publisher {
             if (store.hasBlob(layer.digest())) {
                 skipped++;
             } else {
-                store.pushBlob(layer, BlobSource.of(p.file()));
+                upload(layer, p.file(), "upload patch " + p.target() + " from " + p.descriptor().fromVersion());
                 uploaded++;
                 bytes += layer.size();
             }
