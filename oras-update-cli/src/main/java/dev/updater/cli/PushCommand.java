@@ -98,6 +98,12 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object (for CI).")
     boolean json;
 
+    @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "8M",
+            description = "Store payloads larger than SIZE as a sequence of SIZE chunks (each its own blob and digest, "
+                    + "plus the digest of the whole), so devices resume chunk by chunk even through registries or "
+                    + "proxies that ignore Range. Suffixes K, M, G (binary); 0 = never (default: ${DEFAULT-VALUE}).")
+    String chunkSize;
+
     @Option(names = "--mount-from", paramLabel = "REPO",
             description = "Another repository of the same registry (e.g. acme/app-staging) to mount blobs from "
                     + "instead of uploading them: promoting a release between repositories moves no payload bytes.")
@@ -127,7 +133,7 @@ final class PushCommand implements Callable<Integer> {
         }
         PublishRequest request = new PublishRequest(productName(ref), semver, parseTargets(), parseChannels(),
                 createdTime(), Optional.ofNullable(source).or(PushCommand::ciSource),
-                Optional.ofNullable(revision).or(PushCommand::ciRevision), deltaOptions());
+                Optional.ofNullable(revision).or(PushCommand::ciRevision), deltaOptions(), parseSize(chunkSize));
         Optional<SigningKey> key = signing.load(); // before uploading: a wrong password must cost nothing
         PublishResult result;
         Optional<SignatureStore.Signed> signed;
@@ -137,6 +143,21 @@ final class PushCommand implements Callable<Integer> {
         }
         print(ref, result, signed);
         return ExitCode.OK;
+    }
+
+    static long parseSize(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([KMG]?)(i?B)?", java.util.regex.Pattern
+                .CASE_INSENSITIVE).matcher(text.trim());
+        if (!m.matches()) {
+            throw new UsageException("--chunk-size expects a size such as 0, 512K, 8M or 1G; got: " + text);
+        }
+        long unit = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "K" -> 1L << 10;
+            case "M" -> 1L << 20;
+            case "G" -> 1L << 30;
+            default -> 1;
+        };
+        return Math.multiplyExact(Long.parseLong(m.group(1)), unit);
     }
 
     private DeltaOptions deltaOptions() {
