@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
             VersionsCommand.class,
             VersionCommand.class,
             TufClientCommand.class,
+            TrustCommand.class,
         })
 public final class UpdateCommand implements Runnable {
     @Spec
