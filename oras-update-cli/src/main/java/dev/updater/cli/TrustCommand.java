@@ -48,12 +48,16 @@ import picocli.CommandLine.Spec;
             "  update trust add-target --repo ./repo --keys ./keys app-1.0.tar=./build/app.tar",
             "  update trust timestamp --repo ./repo --keys ./keys        # e.g. hourly in CI",
             "  update trust rotate --repo ./repo --keys ./keys --role timestamp",
+            "  update trust rotate --repo ./repo --keys ./keys --role root --stage \\",
+            "      --new-key /media/usb1/root-new.pem",
+            "  update trust sign-root --repo ./repo --keys ./keys --key /media/usb2/root.pem",
             "  update trust timestamp --repo ./repo --keys ./keys --timestamp-key ./keys/timestamp-v2.pem"},
         subcommands = {
             TrustCommand.Init.class,
             TrustCommand.Rotate.class,
             TrustCommand.TimestampCommand.class,
             TrustCommand.AddTarget.class,
+            TrustCommand.SignRoot.class,
         })
 final class TrustCommand implements Runnable {
     @Spec
@@ -155,6 +159,10 @@ final class TrustCommand implements Runnable {
                 + "(repeatable). Default: every KEYS/root*.pem.")
         List<Path> rootKeyFiles = new ArrayList<>();
 
+        @Option(names = "--stage", description = "Root keys are offline: write the new root to DIR/staged/ signed "
+                + "only by the --root-key/--new-key files given; add signatures with 'update trust sign-root'.")
+        boolean stage;
+
         @Override
         public Integer call() {
             if (!List.of("root", "targets", "snapshot", "timestamp").contains(role)) {
@@ -164,11 +172,19 @@ final class TrustCommand implements Runnable {
             long next = publisher.currentRoot().signed().version() + 1;
             List<Path> files = newKeys.isEmpty() ? List.of(keys.resolve(role + "-v" + next + ".pem")) : newKeys;
             List<SigningKey> created = files.stream().map(this::readOrCreate).toList();
-            List<SigningKey> signers = new ArrayList<>(rootKeyFiles.isEmpty()
+            List<SigningKey> signers = new ArrayList<>(rootKeyFiles.isEmpty() && !stage
                     ? rootKeysIn(keys) : rootKeyFiles.stream().map(SigningKey::read).toList());
             if (role.equals("root")) signers.addAll(created);
-            Metadata<Root> root = publisher.rotate(role, created.stream().map(SigningKey::publicKey).toList(),
-                    threshold, signers);
+            List<dev.updater.schema.tuf.Key> publicKeys = created.stream().map(SigningKey::publicKey).toList();
+            if (stage) {
+                RepositoryPublisher.RootSigningStatus status = publisher.stageRotation(role, publicKeys, threshold,
+                        signers);
+                out().println(status.describe() + (status.complete() ? "; published"
+                        : "; staged, sign with: update trust sign-root --repo " + repo + " --keys " + keys
+                                + " --key FILE"));
+                return ExitCode.OK;
+            }
+            Metadata<Root> root = publisher.rotate(role, publicKeys, threshold, signers);
             out().println("wrote root version " + root.signed().version() + " with new " + role + " key(s)");
             if (role.equals("timestamp") || role.equals("snapshot")) {
                 out().println("next: update trust timestamp --repo " + repo + " --keys " + keys + " --"
@@ -232,6 +248,23 @@ final class TrustCommand implements Runnable {
             publisher.addTargets(entries, key(Optional.empty(), "targets"), key(Optional.empty(), "snapshot"),
                     key(Optional.empty(), "timestamp"));
             out().println("added " + entries.size() + " target(s)");
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "sign-root", mixinStandardHelpOptions = true,
+            description = {"Add signatures to the staged root version (from 'rotate --stage'), one",
+                "offline key at a time; it is published once the current and the new",
+                "root thresholds are both met."})
+    static final class SignRoot extends RepositoryOptions implements Callable<Integer> {
+        @Option(names = "--key", required = true, paramLabel = "FILE", description = "Root key file (repeatable).")
+        List<Path> keyFiles = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            RepositoryPublisher.RootSigningStatus status = publisher().signStagedRoot(
+                    keyFiles.stream().map(SigningKey::read).toList());
+            out().println(status.describe() + (status.complete() ? "; published" : "; still staged"));
             return ExitCode.OK;
         }
     }

@@ -95,6 +95,27 @@ public final class RepositoryPublisher {
      * signed by the threshold of the current root keys and of the new root keys: {@code signers} may hold both.
      */
     public Metadata<Root> rotate(String role, List<Key> newKeys, int threshold, List<SigningKey> signers) {
+        RootSigningStatus status = stageRotation(role, newKeys, threshold, signers);
+        if (!status.complete()) {
+            Path staged = stagedRoot(status.version());
+            try {
+                Files.deleteIfExists(staged);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw new TrustStateException("root version " + status.version() + " would not be trusted by clients: "
+                    + status.describe() + ". Pass the keys of both the current and the new root (--root-key), or "
+                    + "stage it (--stage) and sign key by key with 'update trust sign-root'");
+        }
+        return currentRoot();
+    }
+
+    /**
+     * Prepares root version N+1 (as {@link #rotate}) in {@code DIR/staged/N.root.json}, signed by whichever of
+     * {@code signers} are given; it is published as soon as both thresholds are met, here or by later
+     * {@link #signStagedRoot} calls (one per offline key).
+     */
+    public RootSigningStatus stageRotation(String role, List<Key> newKeys, int threshold, List<SigningKey> signers) {
         Metadata<Root> current = currentRoot();
         Map<String, List<Key>> keys = new LinkedHashMap<>();
         Map<String, Integer> thresholds = new LinkedHashMap<>();
@@ -108,18 +129,75 @@ public final class RepositoryPublisher {
         thresholds.put(role, threshold);
         long version = current.signed().version() + 1;
         ObjectNode root = rootDocument(version, keys, thresholds);
-        byte[] bytes = signChecked(root, signers);
-        Metadata<Root> next = Metadata.root(bytes);
-        try {
-            current.signed().verifyDelegate("root", next);
-            next.signed().verifyDelegate("root", next);
-        } catch (dev.updater.schema.tuf.UnsignedMetadataException e) {
-            throw new TrustStateException("root version " + version + " would not be trusted by clients: "
-                    + e.getMessage() + ". Pass the keys of both the current and the new root (--root-key)");
+        TrustedMetadataStore.writeAtomically(stagedRoot(version), signChecked(root, signers));
+        return publishIfSigned(version, current);
+    }
+
+    /** Adds signatures to the staged root version and publishes it once both thresholds are met. */
+    public RootSigningStatus signStagedRoot(List<SigningKey> signers) {
+        Metadata<Root> current = currentRoot();
+        long version = current.signed().version() + 1;
+        Path staged = stagedRoot(version);
+        if (!Files.exists(staged)) {
+            throw new TrustStateException("no staged root version " + version + " in " + staged.getParent()
+                    + "; prepare one with 'update trust rotate --stage'");
         }
-        write(version + ".root.json", bytes);
-        write("root.json", bytes);
-        return next;
+        Metadata<Root> partial;
+        try {
+            partial = Metadata.root(Files.readAllBytes(staged));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ObjectNode signed = (ObjectNode) partial.json().get("signed");
+        byte[] payload = partial.signedBytes();
+        List<Signature> signatures = new ArrayList<>(partial.signatures());
+        for (SigningKey key : signers) {
+            if (signatures.stream().noneMatch(s -> s.keyId().equals(key.keyId()))) {
+                signatures.add(new Signature(key.keyId(), key.sign(payload)));
+            }
+        }
+        TrustedMetadataStore.writeAtomically(staged, Metadata.assemble(signed, signatures));
+        return publishIfSigned(version, current);
+    }
+
+    private RootSigningStatus publishIfSigned(long version, Metadata<Root> current) {
+        Path staged = stagedRoot(version);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(staged);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Metadata<Root> next = Metadata.root(bytes);
+        RootSigningStatus status = new RootSigningStatus(version,
+                current.signed().validSignatures("root", next), current.signed().role("root").threshold(),
+                next.signed().validSignatures("root", next), next.signed().role("root").threshold());
+        if (status.complete()) {
+            write(version + ".root.json", bytes);
+            write("root.json", bytes);
+            try {
+                Files.delete(staged);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return status;
+    }
+
+    /** Signatures a staged root version has from the current (old) and its own (new) root keys. */
+    public record RootSigningStatus(long version, int oldValid, int oldThreshold, int newValid, int newThreshold) {
+        public boolean complete() {
+            return oldValid >= oldThreshold && newValid >= newThreshold;
+        }
+
+        public String describe() {
+            return "root version " + version + " has " + oldValid + " of " + oldThreshold + " signatures needed from "
+                    + "the current root keys and " + newValid + " of " + newThreshold + " from its own root keys";
+        }
+    }
+
+    private Path stagedRoot(long version) {
+        return metadataDir.getParent().resolve("staged").resolve(version + ".root.json");
     }
 
     /**

@@ -89,6 +89,33 @@ class TrustPublisherTest {
     }
 
     @Test
+    void offlineRootKeysSignAStagedRootOneByOne() throws IOException {
+        Path repo = temp.resolve("repo");
+        Path keys = temp.resolve("keys");
+        Path offline = temp.resolve("offline");
+        assertEquals(0, update("trust", "init", "--repo", repo.toString(), "--keys", keys.toString(),
+                "--root-keys", "2", "--root-threshold", "2"), output);
+        Files.createDirectories(offline);
+        Files.move(keys.resolve("root-2.pem"), offline.resolve("root-2.pem"));
+
+        assertEquals(0, update("trust", "rotate", "--repo", repo.toString(), "--keys", keys.toString(), "--role",
+                "root", "--stage", "--new-key", offline.resolve("new-root.pem").toString(),
+                "--root-key", keys.resolve("root.pem").toString()), output);
+        assertTrue(output.contains("1 of 2") && output.contains("staged"), output);
+        assertTrue(Files.exists(repo.resolve("staged/2.root.json")));
+        assertTrue(Files.notExists(repo.resolve("metadata/2.root.json")), "an under-signed root is never published");
+
+        assertEquals(0, update("trust", "sign-root", "--repo", repo.toString(), "--keys", keys.toString(),
+                "--key", offline.resolve("root-2.pem").toString()), output);
+        assertTrue(output.contains("published"), output);
+        assertTrue(Files.notExists(repo.resolve("staged/2.root.json")));
+        Metadata<Root> v1 = Metadata.root(Files.readAllBytes(repo.resolve("metadata/1.root.json")));
+        Metadata<Root> v2 = Metadata.root(Files.readAllBytes(repo.resolve("metadata/2.root.json")));
+        v1.signed().verifyDelegate("root", v2);
+        v2.signed().verifyDelegate("root", v2);
+    }
+
+    @Test
     void readsThePkcs8KeysOfTheReferenceImplementation() throws IOException, URISyntaxException {
         Path dir = Path.of(getClass().getResource("/tuf-keystore/README.md").toURI()).getParent();
         Root root = Metadata.root(Files.readAllBytes(dir.resolve("root.json"))).signed();
