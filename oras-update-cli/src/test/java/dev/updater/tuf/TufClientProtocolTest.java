@@ -147,6 +147,28 @@ class TufClientProtocolTest {
     }
 
     @Test
+    void succinctHashBinsFetchOnlyTheTargetsBin() throws IOException {
+        TestRepository repo = new TestRepository();
+        repo.consistentSnapshot = true;
+        repo.delegateToHashBins(2);
+        // sha256("too") starts with binary 10...: bin 2 of 4 (a fact the TUF conformance suite also checks)
+        byte[] content = "binned".getBytes(StandardCharsets.UTF_8);
+        repo.delegations.get("bin-2").targets().put("too", content);
+        repo.publishAll();
+        server = new RepositoryServer(repo.files);
+        Path metadata = temp.resolve("metadata");
+        Files.createDirectories(metadata);
+        Files.write(metadata.resolve("root.json"), repo.root(1));
+
+        List<String> requests = requestsDuring(() ->
+                assertEquals(0, client(downloadArgs(metadata, temp.resolve("t"), "too")), stderr));
+        assertEquals(List.of("/metadata/2.root.json", "/metadata/timestamp.json", "/metadata/1.snapshot.json",
+                "/metadata/1.targets.json", "/metadata/1.bin-2.json",
+                "/targets/" + Digest.of(content).hex() + ".too"), requests);
+        assertTrue(Files.exists(metadata.resolve("bin-2.json")));
+    }
+
+    @Test
     void refreshWithoutTrustedRootOrWithBadUrlExitsOne() throws IOException {
         server = new RepositoryServer(new TestRepository().publishAll().files);
         assertEquals(1, client(refreshArgs(temp.resolve("empty"))));

@@ -118,6 +118,21 @@ class KeysAndEncodingTest {
     }
 
     @Test
+    void succinctHashBinsAreTheLeadingBitsOfThePathHash() {
+        Role role = new Role(java.util.List.of("k"), 1);
+        assertEquals("bin-0", new SuccinctRoles(role, 1, "bin").roleFor("boo"));
+        assertEquals("bin-1", new SuccinctRoles(role, 1, "bin").roleFor("too"));
+        assertEquals("bin-0", new SuccinctRoles(role, 2, "bin").roleFor("foo"));
+        assertEquals("bin-1", new SuccinctRoles(role, 2, "bin").roleFor("doo"));
+        assertEquals("bin-2", new SuccinctRoles(role, 2, "bin").roleFor("too"));
+        assertEquals("bin-3", new SuccinctRoles(role, 2, "bin").roleFor("bar"));
+        SuccinctRoles bins256 = new SuccinctRoles(role, 8, "bin");
+        assertEquals("bin-fc", bins256.roleFor("bar"));
+        assertTrue(bins256.isDelegatedRole("bin-00") && bins256.isDelegatedRole("bin-ff"));
+        assertFalse(bins256.isDelegatedRole("bin-100") || bins256.isDelegatedRole("bin-0") || bins256.isDelegatedRole("x-00"));
+    }
+
+    @Test
     void pathHashPrefixesMatchTheSha256OfThePath() {
         String hash = dev.updater.schema.Digest.ofUtf8("targets/file").hex();
         DelegatedRole role = new DelegatedRole("bin", new Role(java.util.List.of("k"), 1), false,
