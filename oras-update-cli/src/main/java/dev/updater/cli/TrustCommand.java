@@ -31,10 +31,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "trust",
         mixinStandardHelpOptions = true,
         description = {
-            "Publish TUF (The Update Framework) trust metadata for a repository directory:",
-            "DIR/metadata/ (N.root.json, timestamp.json, N.snapshot.json,",
-            "N.targets.json) and DIR/targets/ (HASH.name), ready to serve over HTTP",
-            "and to read with 'update tuf-client'.",
+            "Publish TUF (The Update Framework) trust metadata: roles, keys, thresholds, expiry.",
+            "",
+            "Writes a plain repository directory: DIR/metadata/ (N.root.json, timestamp.json,",
+            "N.snapshot.json, N.targets.json) and DIR/targets/ (HASH.name), ready to serve over",
+            "HTTP and to read with 'update tuf-client'.",
             "",
             "Keys are unencrypted PEM PKCS#8 files in --keys DIR: root.pem (root-2.pem",
             "... with --root-keys), targets.pem, snapshot.pem, timestamp.pem. Keep",
@@ -111,7 +112,8 @@ final class TrustCommand implements Runnable {
 
     @Command(name = "init", mixinStandardHelpOptions = true,
             description = {"Create version 1 of root, targets (empty), snapshot and timestamp.",
-                "Missing key files are created (Ed25519); existing ones are used."})
+                "Missing key files are created (Ed25519); existing ones are used.",
+                "Devices pin DIR/metadata/1.root.json."})
     static final class Init extends RepositoryOptions implements Callable<Integer> {
         @Option(names = "--root-keys", paramLabel = "N", defaultValue = "1", description = "Number of root keys "
                 + "(default: ${DEFAULT-VALUE}).")
@@ -140,8 +142,9 @@ final class TrustCommand implements Runnable {
     }
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
-            description = {"Write the next root version with new keys for one role, signed by the",
-                "current root keys and (for --role root) the new ones."})
+            description = {"Write the next root version with new keys for one role.",
+                "It is signed by the current root keys and, for --role root, the new ones; it is",
+                "written only if clients will accept it (both thresholds met), or staged (--stage)."})
     static final class Rotate extends RepositoryOptions implements Callable<Integer> {
         @Option(names = "--role", required = true, paramLabel = "ROLE",
                 description = "root, targets, snapshot or timestamp.")
@@ -195,8 +198,9 @@ final class TrustCommand implements Runnable {
     }
 
     @Command(name = "timestamp", mixinStandardHelpOptions = true,
-            description = {"Re-sign timestamp (next version) over the current snapshot; meant for",
-                "a scheduled job. With --snapshot, publish a new snapshot version first."})
+            description = {"Re-sign timestamp (next version) for a scheduled job.",
+                "It points at the current snapshot; with --snapshot, a new snapshot version is",
+                "published first. Devices refuse updates once the timestamp has expired."})
     static final class TimestampCommand extends RepositoryOptions implements Callable<Integer> {
         @Option(names = "--timestamp-key", paramLabel = "FILE", description = "Default: KEYS/timestamp.pem.")
         Optional<Path> timestampKey;
@@ -224,8 +228,9 @@ final class TrustCommand implements Runnable {
     }
 
     @Command(name = "add-target", mixinStandardHelpOptions = true,
-            description = {"Add files as targets: copied to DIR/targets/, listed in a new targets",
-                "version, then new snapshot and timestamp versions."})
+            description = {"Add files as targets, then publish new snapshot and timestamp versions.",
+                "Each file is copied to DIR/targets/ under its hash and listed with its length and",
+                "sha256 in a new targets version."})
     static final class AddTarget extends RepositoryOptions implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "PATH=FILE", description = "Target path and the file to publish.")
         List<String> targets;
@@ -253,9 +258,9 @@ final class TrustCommand implements Runnable {
     }
 
     @Command(name = "sign-root", mixinStandardHelpOptions = true,
-            description = {"Add signatures to the staged root version (from 'rotate --stage'), one",
-                "offline key at a time; it is published once the current and the new",
-                "root thresholds are both met."})
+            description = {"Sign the staged root version (from 'rotate --stage') with offline root keys.",
+                "Run once per key, on any machine holding the staged file; the root is published",
+                "once the thresholds of the current and the new root are both met."})
     static final class SignRoot extends RepositoryOptions implements Callable<Integer> {
         @Option(names = "--key", required = true, paramLabel = "FILE", description = "Root key file (repeatable).")
         List<Path> keyFiles = new ArrayList<>();
