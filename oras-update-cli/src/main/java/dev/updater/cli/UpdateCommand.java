@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
             VerifyCommand.class,
             StatusCommand.class,
             RollbackCommand.class,
+            TrustCommand.class,
         })
 public final class UpdateCommand implements Runnable {
     @Spec
