@@ -44,6 +44,10 @@ import picocli.CommandLine.Spec;
             "With --key (or the keyless options) the release's signatures are verified first, as 'update verify' "
                     + "does, and nothing is downloaded unless they satisfy the policy (exit code 4 otherwise).",
             "",
+            "With TUF trust pinned on the device ('update trust bootstrap'), trust metadata is refreshed from the "
+                    + "repository first and the version or channel is resolved through the signed targets, never "
+                    + "through the tag; an expired timestamp stops the pull (exit code 4).",
+            "",
             "With --install-root DIR the payload is installed as DIR/versions/<version>/ (a file with its name and "
                     + "mode, or a .tar payload extracted after every entry was checked), verified again, and "
                     + "DIR/current is switched to it atomically; the previous version stays as a snapshot for "
@@ -73,6 +77,9 @@ final class PullCommand implements Callable<Integer> {
 
     @Mixin
     TrustOptions trust;
+
+    @Mixin
+    TufPullOptions tuf;
 
     @Mixin
     ProgressOptions progress;
@@ -165,7 +172,8 @@ final class PullCommand implements Callable<Integer> {
         String manifest = StoreOptions.manifestOf(ref, reference);
         PullResult result;
         try (ReleaseStore s = store.open(ref)) {
-            String release = verifiedReference(s, manifest);
+            String release = verifiedReference(s, tuf.resolve(s, ref, manifest,
+                    TrustBootstrapCommand.trustDir(null, stateDir)));
             PullOptions options = PullOptions.defaults(stateDir != null ? stateDir : PullOptions.defaultStateDir())
                     .withListener(progress.listener(json, out, spec.commandLine().getErr()));
             result = new PullEngine(s, options).pullToFile(release, target, output, Optional.ofNullable(base));
@@ -197,7 +205,8 @@ final class PullCommand implements Callable<Integer> {
         try (Installer installer = Installer.open(installRoot, installOptions(out))) {
             reportRecovery(installer);
             try (ReleaseStore s = store.open(ref)) {
-                Release release = ReleaseReader.read(s, verifiedReference(s, manifest));
+                Release release = ReleaseReader.read(s, verifiedReference(s, tuf.resolve(s, ref, manifest,
+                        dev.updater.tuf.DeviceTrust.dirForInstallRoot(installRoot))));
                 TargetPayload payload = release.target(target);
                 PayloadKind kind = MediaTypes.PAYLOAD_TAR.equals(payload.mediaType()) ? PayloadKind.TAR
                         : PayloadKind.FILE;

@@ -66,6 +66,9 @@ final class PushCommand implements Callable<Integer> {
     @Mixin
     SigningKeyOptions signing;
 
+    @Mixin
+    TufPushOptions tufPush;
+
     @Parameters(index = "0", paramLabel = "REPOSITORY",
             description = "Where to publish: host[:port]/repo or oci:PATH (a layout directory, created if missing).")
     String reference;
@@ -138,8 +141,11 @@ final class PushCommand implements Callable<Integer> {
         PublishResult result;
         Optional<SignatureStore.Signed> signed;
         try (ReleaseStore s = store.openForPush(ref, Optional.ofNullable(mountFrom))) {
+            Optional<TufPushOptions.Signer> tuf = tufPush.prepare(s); // before uploading, like the signing key
             result = new Publisher(s, progress.listener(json, spec.commandLine().getOut(), spec.commandLine().getErr())).publish(request);
             signed = key.map(k -> new SignatureStore(s).sign(result.digest(), ref.storeName(), k));
+            tuf.ifPresent(t -> t.addRelease(result, request.channels(), progress.quiet() || json
+                    ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr()));
         }
         print(ref, result, signed);
         return ExitCode.OK;

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.schema.tuf.Metadata;
 import dev.updater.schema.tuf.Root;
 import dev.updater.schema.tuf.Timestamp;
+import dev.updater.registry.ReleaseStore;
+import dev.updater.registry.StoreReference;
+import dev.updater.tuf.OciTrustMirror;
 import dev.updater.tuf.RepositoryPublisher;
 import dev.updater.tuf.SigningKey;
 import java.io.IOException;
@@ -20,8 +23,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,13 +57,21 @@ import picocli.CommandLine.Spec;
             "  update trust rotate --repo ./repo --keys ./keys --role root --stage \\",
             "      --new-key /media/usb1/root-new.pem",
             "  update trust sign-root --repo ./repo --keys ./keys --key /media/usb2/root.pem",
-            "  update trust timestamp --repo ./repo --keys ./keys --timestamp-key ./keys/timestamp-v2.pem"},
+            "  update trust timestamp --repo ./repo --keys ./keys --timestamp-key ./keys/timestamp-v2.pem",
+            "",
+            "In the release repository itself (tags tuf-root.N, tuf-timestamp, ...; ./work is a working copy):",
+            "  update trust init --registry registry.example.com/acme/app --repo ./work --keys ./keys",
+            "  update push registry.example.com/acme/app --version 1.2.0 --target linux-amd64=app \\",
+            "      --channel stable --trust-keys ./keys",
+            "  update trust timestamp --registry registry.example.com/acme/app --repo ./work --keys ./keys",
+            "  update trust bootstrap ./work/metadata/1.root.json --install-root /opt/app   # on the device"},
         subcommands = {
             TrustCommand.Init.class,
             TrustCommand.Rotate.class,
             TrustCommand.TimestampCommand.class,
             TrustCommand.AddTarget.class,
             TrustCommand.SignRoot.class,
+            TrustBootstrapCommand.class,
         })
 final class TrustCommand implements Runnable {
     @Spec
@@ -79,8 +92,28 @@ final class TrustCommand implements Runnable {
         @Option(names = "--keys", required = true, paramLabel = "DIR", description = "Directory of the key files.")
         Path keys;
 
+        @Option(names = "--registry", paramLabel = "REF", description = "Publish the metadata in this release "
+                + "repository (host[:port]/repo or oci:PATH) as tags tuf-<role>[.<version>]; --repo DIR is then a "
+                + "working copy, refreshed from the repository before and pushed to it after each command.")
+        String registry;
+
+        @Mixin
+        StoreOptions store;
+
         RepositoryPublisher publisher() {
             return new RepositoryPublisher(repo, Clock.systemUTC());
+        }
+
+        /** Runs a publisher operation on --repo, or with --registry on a working copy mirrored to that repository. */
+        <T> T publish(Function<RepositoryPublisher, T> operation) {
+            if (registry == null) return operation.apply(publisher());
+            StoreReference ref = store.parse(registry);
+            if (ref.manifestReference().isPresent()) {
+                throw new UsageException("--registry takes a repository without tag or digest: " + registry);
+            }
+            try (ReleaseStore s = store.openForPush(ref)) {
+                return OciTrustMirror.publish(s, repo, Clock.systemUTC(), operation);
+            }
         }
 
         PrintWriter out() {
@@ -133,8 +166,10 @@ final class TrustCommand implements Runnable {
             SigningKey targets = readOrCreate(keys.resolve("targets.pem"));
             SigningKey snapshot = readOrCreate(keys.resolve("snapshot.pem"));
             SigningKey timestamp = readOrCreate(keys.resolve("timestamp.pem"));
-            RepositoryPublisher publisher = publisher();
-            publisher.init(root, rootThreshold, targets, snapshot, timestamp);
+            RepositoryPublisher publisher = publish(p -> {
+                p.init(root, rootThreshold, targets, snapshot, timestamp);
+                return p;
+            });
             out().println("trust initialised in " + publisher.metadataDir() + "; devices pin "
                     + publisher.metadataDir().resolve("1.root.json") + " ('update tuf-client init')");
             return ExitCode.OK;
@@ -171,7 +206,10 @@ final class TrustCommand implements Runnable {
             if (!List.of("root", "targets", "snapshot", "timestamp").contains(role)) {
                 throw new UsageException("--role must be root, targets, snapshot or timestamp, not '" + role + "'");
             }
-            RepositoryPublisher publisher = publisher();
+            return publish(this::rotateWith);
+        }
+
+        private Integer rotateWith(RepositoryPublisher publisher) {
             long next = publisher.currentRoot().signed().version() + 1;
             List<Path> files = newKeys.isEmpty() ? List.of(keys.resolve(role + "-v" + next + ".pem")) : newKeys;
             List<SigningKey> created = files.stream().map(this::readOrCreate).toList();
@@ -219,8 +257,9 @@ final class TrustCommand implements Runnable {
         public Integer call() {
             Optional<SigningKey> snapshotSigner = snapshot || snapshotKey.isPresent()
                     ? Optional.of(key(snapshotKey, "snapshot")) : Optional.empty();
-            Metadata<Timestamp> timestamp = publisher().timestamp(key(timestampKey, "timestamp"), snapshotSigner,
-                    parseDuration(expires));
+            SigningKey timestampSigner = key(timestampKey, "timestamp");
+            Duration validity = parseDuration(expires);
+            Metadata<Timestamp> timestamp = publish(p -> p.timestamp(timestampSigner, snapshotSigner, validity));
             out().println("timestamp version " + timestamp.signed().version() + " valid until "
                     + timestamp.signed().expires());
             return ExitCode.OK;
@@ -237,7 +276,10 @@ final class TrustCommand implements Runnable {
 
         @Override
         public Integer call() {
-            RepositoryPublisher publisher = publisher();
+            return publish(this::addWith);
+        }
+
+        private Integer addWith(RepositoryPublisher publisher) {
             Map<String, ObjectNode> entries = new LinkedHashMap<>();
             for (String spec : targets) {
                 int eq = spec.indexOf('=');
@@ -267,8 +309,8 @@ final class TrustCommand implements Runnable {
 
         @Override
         public Integer call() {
-            RepositoryPublisher.RootSigningStatus status = publisher().signStagedRoot(
-                    keyFiles.stream().map(SigningKey::read).toList());
+            List<SigningKey> signers = keyFiles.stream().map(SigningKey::read).toList();
+            RepositoryPublisher.RootSigningStatus status = publish(p -> p.signStagedRoot(signers));
             out().println(status.describe() + (status.complete() ? "; published" : "; still staged"));
             return ExitCode.OK;
         }
