@@ -170,8 +170,10 @@ final class TrustCommand implements Runnable {
                 p.init(root, rootThreshold, targets, snapshot, timestamp);
                 return p;
             });
-            out().println("trust initialised in " + publisher.metadataDir() + "; devices pin "
-                    + publisher.metadataDir().resolve("1.root.json") + " ('update tuf-client init')");
+            Path pinned = publisher.metadataDir().resolve("1.root.json");
+            out().println("trust initialised in " + (registry != null ? registry + " (working copy "
+                    + publisher.metadataDir() + ")" : publisher.metadataDir().toString()) + "; devices pin " + pinned
+                    + (registry != null ? " ('update trust bootstrap')" : " ('update tuf-client init')"));
             return ExitCode.OK;
         }
     }
@@ -276,6 +278,10 @@ final class TrustCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (registry != null) {
+                throw new UsageException("with --registry the targets are releases: list one with 'update push "
+                        + "REF --trust-keys " + keys + " ...'");
+            }
             return publish(this::addWith);
         }
 
