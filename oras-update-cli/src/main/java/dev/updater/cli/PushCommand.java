@@ -222,6 +222,9 @@ final class PushCommand implements Callable<Integer> {
             if (!UpdateManifest.isValidChannel(c)) {
                 throw new UsageException("channel '" + c + "' is not valid: use tag characters, and not a version");
             }
+            if (c.startsWith(dev.updater.tuf.OciMetadataLayout.TAG_PREFIX)) {
+                throw new UsageException("channel '" + c + "': tags starting with 'tuf-' hold TUF metadata");
+            }
         }
         return List.copyOf(new java.util.LinkedHashSet<>(channels));
     }

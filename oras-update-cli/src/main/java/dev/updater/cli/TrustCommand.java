@@ -86,7 +86,8 @@ final class TrustCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--repo", required = true, paramLabel = "DIR", description = "The repository directory.")
+        @Option(names = "--repo", required = true, paramLabel = "DIR", description = "The repository directory "
+                + "(with --registry: the working copy).")
         Path repo;
 
         @Option(names = "--keys", required = true, paramLabel = "DIR", description = "Directory of the key files.")

@@ -50,7 +50,8 @@ final class VersionsCommand implements Callable<Integer> {
             Optional<SemVer> v = SemVer.fromTag(tag);
             if (v.isPresent()) {
                 versions.add(v.get());
-            } else if (UpdateManifest.isValidChannel(tag) && !tag.startsWith("sha256-")) {
+            } else if (UpdateManifest.isValidChannel(tag) && !tag.startsWith("sha256-")
+                    && dev.updater.tuf.OciMetadataLayout.parseTag(tag).isEmpty()) {
                 channels.add(tag);
             }
         }

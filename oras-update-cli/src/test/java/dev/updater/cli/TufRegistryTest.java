@@ -188,6 +188,12 @@ class TufRegistryTest {
         CliRunner.Result wrongProduct = CliRunner.run("pull", layout + ":stable", "--target", "t", "--output",
                 dir.resolve("out3").toString(), "--state-dir", state.toString());
         assertEquals(ExitCode.NOT_FOUND, wrongProduct.exitCode(), wrongProduct::toString);
+        // metadata tags are neither channels in listings nor usable as channels
+        CliRunner.Result versions = ok("versions", layout, "--json");
+        assertTrue(versions.out().contains("\"channels\":[\"stable\"]"), versions::toString);
+        CliRunner.Result clobber = CliRunner.run("push", layout, "--version", "3.0.0", "--target", "t=" + v2,
+                "--channel", "tuf-timestamp");
+        assertEquals(ExitCode.USAGE, clobber.exitCode(), clobber::toString);
         // --tuf without a pinned root refuses rather than trusting the tag
         CliRunner.Result notPinned = CliRunner.run("pull", layout + ":stable", "--target", "t", "--output",
                 dir.resolve("out4").toString(), "--state-dir", dir.resolve("empty").toString(), "--tuf");
