@@ -86,6 +86,7 @@ class TufRegistryTest {
         Path v100 = push(repo, "1.0.0", 1, signed);
         push(repo, "1.1.0", 2, signed);
         ok(with(new String[] {"trust", "rotate", "--role", "root"}, trust));
+        byte[] olderTimestamp = manifestBytes(repo, "tuf-timestamp");
         Path v120 = push(repo, "1.2.0", 3, signed);
         try (ReleaseStore store = ReleaseStores.open(StoreReference.parse(repo),
                 ReleaseStores.Options.defaults().withPlainHttp(true))) {
@@ -102,6 +103,15 @@ class TufRegistryTest {
         assertArrayEquals(Files.readAllBytes(v120), Files.readAllBytes(device.resolve("current/app")));
         assertEquals(2, Metadata.root(Files.readAllBytes(device.resolve(".updater/tuf/root.json"))).signed()
                 .version());
+
+        // an older timestamp put back under its tag is a rollback: refused, nothing installed
+        byte[] currentTimestamp = manifestBytes(repo, "tuf-timestamp");
+        pushManifest(repo, olderTimestamp, "tuf-timestamp");
+        CliRunner.Result rollback = CliRunner.run("pull", repo + ":1.1.0", "--target", "t", "--install-root",
+                device.toString(), "--plain-http", "--allow-downgrade");
+        assertEquals(ExitCode.VERIFICATION, rollback.exitCode(), rollback::toString);
+        assertEquals(Path.of("versions/1.2.0"), Files.readSymbolicLink(device.resolve("current")));
+        pushManifest(repo, currentTimestamp, "tuf-timestamp");
 
         // tags moved to an older release, and an unsigned release pushed to the channel: nothing a device installs
         // changes
@@ -157,6 +167,20 @@ class TufRegistryTest {
                 keys.toString(), "--plain-http");
         ok("pull", repo + ":stable", "--target", "t", "--install-root", late.toString(), "--plain-http");
         assertArrayEquals(Files.readAllBytes(v120), Files.readAllBytes(late.resolve("current/app")));
+    }
+
+    private static byte[] manifestBytes(String repo, String tag) {
+        try (ReleaseStore store = ReleaseStores.open(StoreReference.parse(repo),
+                ReleaseStores.Options.defaults().withPlainHttp(true))) {
+            return store.fetchManifest(tag).bytes();
+        }
+    }
+
+    private static void pushManifest(String repo, byte[] bytes, String tag) {
+        try (ReleaseStore store = ReleaseStores.open(StoreReference.parse(repo),
+                ReleaseStores.Options.defaults().withPlainHttp(true))) {
+            store.pushManifest(bytes, MediaTypes.OCI_MANIFEST, tag);
+        }
     }
 
     @Test
