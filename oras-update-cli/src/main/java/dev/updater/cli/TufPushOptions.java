@@ -5,6 +5,7 @@ import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.VerifiedManifest;
 import dev.updater.tuf.OciTrustMirror;
 import dev.updater.tuf.ReleaseTargets;
+import dev.updater.tuf.RepositoryPublisher;
 import dev.updater.tuf.SigningKey;
 import dev.updater.tuf.TrustStateException;
 import java.io.IOException;
@@ -33,18 +34,43 @@ public final class TufPushOptions {
                     + "directory; the repository is the source of truth either way).")
     Path workingCopy;
 
-    /** Loaded keys for a push into a repository that has trust; checked before anything is uploaded. */
+    /**
+     * Loaded keys and the repository's verified trust metadata in a working copy: everything that can fail is
+     * checked before the release is uploaded.
+     */
     public final class Signer {
         private final ReleaseStore store;
         private final SigningKey targets;
         private final SigningKey snapshot;
         private final SigningKey timestamp;
+        private final Path dir;
+        private final boolean temporary;
+        private final OciTrustMirror mirror;
+        private final RepositoryPublisher publisher;
 
         private Signer(ReleaseStore store) {
             this.store = store;
             this.targets = SigningKey.read(keys.resolve("targets.pem"));
             this.snapshot = SigningKey.read(keys.resolve("snapshot.pem"));
             this.timestamp = SigningKey.read(keys.resolve("timestamp.pem"));
+            this.temporary = workingCopy == null;
+            try {
+                this.dir = temporary ? Files.createTempDirectory("update-trust-") : workingCopy;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            this.publisher = new RepositoryPublisher(dir, Clock.systemUTC());
+            this.mirror = new OciTrustMirror(store);
+            try {
+                mirror.download(publisher.metadataDir());
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private void close() {
+            if (temporary) deleteTree(dir);
         }
 
         /** Adds the published release's target entries and pushes new targets, snapshot and timestamp versions. */
@@ -52,18 +78,11 @@ public final class TufPushOptions {
             VerifiedManifest manifest = store.fetchManifest(result.digest().toString());
             var entries = ReleaseTargets.entriesFor(result.update().product(), result.update().version(), manifest,
                     result.update().sortedTargets().keySet(), channels);
-            Path dir = workingCopy;
-            boolean temporary = dir == null;
             try {
-                if (temporary) dir = Files.createTempDirectory("update-trust-");
-                OciTrustMirror.publish(store, dir, Clock.systemUTC(), publisher -> {
-                    publisher.addTargets(entries, targets, snapshot, timestamp);
-                    return null;
-                });
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                publisher.addTargets(entries, targets, snapshot, timestamp);
+                mirror.upload(publisher.metadataDir());
             } finally {
-                if (temporary && dir != null) deleteTree(dir);
+                close();
             }
             err.println("Signed it into TUF targets: " + String.join(", ", entries.keySet()));
         }
@@ -75,12 +94,11 @@ public final class TufPushOptions {
             if (workingCopy != null) throw new UsageException("--trust-repo needs --trust-keys");
             return Optional.empty();
         }
-        Signer signer = new Signer(store);
         if (!OciTrustMirror.hasTrust(store)) {
             throw new TrustStateException(store.describe() + " has no TUF metadata (no tag tuf-root.1); create it "
                     + "with 'update trust init --registry REF --repo DIR --keys " + keys + "'");
         }
-        return Optional.of(signer);
+        return Optional.of(new Signer(store));
     }
 
     private static void deleteTree(Path dir) {

@@ -8,6 +8,7 @@ import dev.updater.schema.MediaTypes;
 import dev.updater.schema.tuf.MetaFile;
 import dev.updater.schema.tuf.Metadata;
 import dev.updater.schema.tuf.MetadataLimits;
+import dev.updater.schema.tuf.Root;
 import dev.updater.schema.tuf.Snapshot;
 import dev.updater.schema.tuf.Targets;
 import dev.updater.schema.tuf.Timestamp;
@@ -64,6 +65,7 @@ public final class OciTrustMirror {
      * and the snapshot and targets versions it leads to (what the publisher builds the next versions on).
      */
     public void download(Path metadataDir) {
+        Optional<byte[]> pinnedRoot = readIfExists(metadataDir.resolve("1.root.json"));
         clearMetadata(metadataDir);
         OciMetadataFetcher fetcher = new OciMetadataFetcher(store);
         MetadataLimits limits = MetadataLimits.DEFAULTS;
@@ -71,30 +73,80 @@ public final class OciTrustMirror {
         for (String tag : tagsOf(store)) {
             Optional<OciMetadataLayout.ParsedTag> parsed = OciMetadataLayout.parseTag(tag);
             if (parsed.isPresent() && parsed.get().rolePart().equals("root") && parsed.get().version().isPresent()) {
-                long version = parsed.get().version().getAsLong();
-                keep(metadataDir, version + ".root.json",
-                        fetcher.fetchMetadata("root", OptionalLong.of(version), limits.rootMaxBytes()));
-                latestRoot = Math.max(latestRoot, version);
+                latestRoot = Math.max(latestRoot, parsed.get().version().getAsLong());
             }
         }
         if (latestRoot == 0) return;
+        // Everything is checked as a client would (but for expiry, which a publisher is here to fix): entries of a
+        // forged targets file must never be carried over into a version signed with our keys.
+        Metadata<Root> root = null;
+        for (long version = 1; version <= latestRoot; version++) {
+            byte[] bytes = fetcher.fetchMetadata(Root.TYPE, OptionalLong.of(version), limits.rootMaxBytes());
+            Metadata<Root> next = Metadata.root(bytes);
+            String what = "root version " + version;
+            if (version == 1 && pinnedRoot.isPresent() && !java.util.Arrays.equals(pinnedRoot.get(), bytes)) {
+                throw refused(what, "it differs from the working copy's 1.root.json");
+            }
+            check(what, next.signed().version() == version, "it says version " + next.signed().version());
+            Metadata<Root> previous = root;
+            if (previous != null) verify(what, () -> previous.signed().verifyDelegate(Root.TYPE, next));
+            verify(what, () -> next.signed().verifyDelegate(Root.TYPE, next));
+            keep(metadataDir, version + ".root.json", bytes);
+            root = next;
+        }
         copy(metadataDir.resolve(latestRoot + ".root.json"), metadataDir.resolve("root.json"));
+        Root trusted = root.signed();
         byte[] timestamp;
         try {
             timestamp = fetcher.fetchMetadata(Timestamp.TYPE, OptionalLong.empty(), limits.timestampMaxBytes());
         } catch (MetadataNotFoundException e) {
             return;
         }
+        Metadata<Timestamp> parsedTimestamp = Metadata.timestamp(timestamp);
+        verify("timestamp", () -> trusted.verifyDelegate(Timestamp.TYPE, parsedTimestamp));
         keep(metadataDir, "timestamp.json", timestamp);
-        long snapshotVersion = Metadata.timestamp(timestamp).signed().snapshotMeta().version();
+        MetaFile snapshotMeta = parsedTimestamp.signed().snapshotMeta();
+        long snapshotVersion = snapshotMeta.version();
         byte[] snapshot = fetcher.fetchMetadata(Snapshot.TYPE, OptionalLong.of(snapshotVersion),
                 limits.snapshotMaxBytes());
+        Metadata<Snapshot> parsedSnapshot = Metadata.snapshot(snapshot);
+        String snapshotWhat = "snapshot version " + snapshotVersion;
+        verify(snapshotWhat, () -> snapshotMeta.verifyLengthAndHashes(snapshotWhat, snapshot));
+        verify(snapshotWhat, () -> trusted.verifyDelegate(Snapshot.TYPE, parsedSnapshot));
+        check(snapshotWhat, parsedSnapshot.signed().version() == snapshotVersion, "its version differs");
         keep(metadataDir, snapshotVersion + ".snapshot.json", snapshot);
-        MetaFile targets = Metadata.snapshot(snapshot).signed().metaFor(Targets.TYPE).orElseThrow(() ->
-                new TrustStateException("snapshot version " + snapshotVersion + " in " + store.describe()
-                        + " lists no targets.json"));
-        keep(metadataDir, targets.version() + ".targets.json",
-                fetcher.fetchMetadata(Targets.TYPE, OptionalLong.of(targets.version()), limits.targetsMaxBytes()));
+        MetaFile targets = parsedSnapshot.signed().metaFor(Targets.TYPE).orElseThrow(() ->
+                refused(snapshotWhat, "it lists no targets.json"));
+        byte[] targetsBytes = fetcher.fetchMetadata(Targets.TYPE, OptionalLong.of(targets.version()),
+                targets.length().orElse(limits.targetsMaxBytes()));
+        Metadata<Targets> parsedTargets = Metadata.targets(targetsBytes);
+        String targetsWhat = "targets version " + targets.version();
+        verify(targetsWhat, () -> targets.verifyLengthAndHashes(targetsWhat, targetsBytes));
+        verify(targetsWhat, () -> trusted.verifyDelegate(Targets.TYPE, parsedTargets));
+        check(targetsWhat, parsedTargets.signed().version() == targets.version(), "its version differs");
+        keep(metadataDir, targets.version() + ".targets.json", targetsBytes);
+    }
+
+    private void verify(String what, Runnable check) {
+        try {
+            check.run();
+        } catch (dev.updater.schema.tuf.TufVerificationException e) {
+            throw refused(what, e.getMessage());
+        }
+    }
+
+    private void check(String what, boolean condition, String problem) {
+        if (!condition) throw refused(what, problem);
+    }
+
+    private TrustStateException refused(String what, String problem) {
+        return new TrustStateException("the TUF " + what + " in " + store.describe() + " does not verify (" + problem
+                + "); refusing to publish on top of it. Someone may have tampered with the repository's tuf-* tags: "
+                + "compare with your last known-good metadata before going on");
+    }
+
+    private static Optional<byte[]> readIfExists(Path file) {
+        return Files.isRegularFile(file) ? Optional.of(read(file)) : Optional.empty();
     }
 
     /** Pushes every metadata file that is new or changed since {@link #download}; returns the tags written. */

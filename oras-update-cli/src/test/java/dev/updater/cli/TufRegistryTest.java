@@ -218,6 +218,23 @@ class TufRegistryTest {
         CliRunner.Result clobber = CliRunner.run("push", layout, "--version", "3.0.0", "--target", "t=" + v2,
                 "--channel", "tuf-timestamp");
         assertEquals(ExitCode.USAGE, clobber.exitCode(), clobber::toString);
+        // a forged targets file under the current tag is never re-signed by the next push: refused before upload
+        try (ReleaseStore store = ReleaseStores.open(StoreReference.parse(layout), ReleaseStores.Options.defaults())) {
+            String tag = OciMetadataLayout.tagFor("targets", java.util.OptionalLong.of(3));
+            byte[] genuine = new dev.updater.tuf.OciMetadataFetcher(store).fetchMetadata("targets",
+                    java.util.OptionalLong.of(3), 1_000_000);
+            byte[] forged = new String(genuine, java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("fw/1.0.0", "fw/6.6.6").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            store.pushBlob(OciMetadataLayout.layerFor(forged), dev.updater.registry.BlobSource.of(forged));
+            store.pushManifest(OciMetadataLayout.manifestFor("targets", forged).toBytes(), MediaTypes.OCI_MANIFEST,
+                    tag);
+            CliRunner.Result refused = CliRunner.run("push", layout, "--version", "4.0.0", "--target", "t=" + v2,
+                    "--trust-keys", keys.toString(), "--product", "fw", "--delta-from", "0");
+            assertEquals(ExitCode.STATE, refused.exitCode(), refused::toString);
+            assertTrue(refused.err().contains("does not verify"), refused::toString);
+            assertFalse(store.listTags().contains("4.0.0"), "nothing uploaded");
+            assertFalse(store.listTags().contains(OciMetadataLayout.tagFor("targets", java.util.OptionalLong.of(4))));
+        }
         // --tuf without a pinned root refuses rather than trusting the tag
         CliRunner.Result notPinned = CliRunner.run("pull", layout + ":stable", "--target", "t", "--output",
                 dir.resolve("out4").toString(), "--state-dir", dir.resolve("empty").toString(), "--tuf");
