@@ -57,8 +57,9 @@ final class SignCommand implements Callable<Integer> {
             signed = new SignatureStore(s).sign(release.digest(), ref.storeName(), key);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Signed " + ref.storeName() + "@" + signed.release() + " with " + key.publicKey() + " ("
-                + signed.signatureCount() + " signature(s) in " + signed.signatureTag() + ")");
+        out.println((signed.added() ? "Signed " : "Already signed: ") + ref.storeName() + "@" + signed.release()
+                + " with " + key.publicKey() + " (" + signed.signatureCount() + " signature(s) in "
+                + signed.signatureTag() + ")");
         return ExitCode.OK;
     }
 }

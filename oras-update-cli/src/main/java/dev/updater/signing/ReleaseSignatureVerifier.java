@@ -33,8 +33,9 @@ public final class ReleaseSignatureVerifier {
     public static Verified verify(Digest release, List<CosignSignature> signatures, KeyPolicy policy) {
         if (signatures.isEmpty()) {
             throw new SignatureVerificationException(Reason.NO_SIGNATURES, "no signatures found for release "
-                    + release + " (cosign tag " + CosignSignatureManifest.signatureTag(release) + " has none);"
-                    + " sign it with 'update sign REF --key KEY' or check the reference");
+                    + release + " (nothing under cosign's tag " + CosignSignatureManifest.signatureTag(release)
+                    + "). Either nobody signed this release or the tag now points to an unsigned one; publishers"
+                    + " sign with 'update sign REF --key KEY'. Nothing was installed");
         }
         Set<VerificationKey> signers = new LinkedHashSet<>();
         Optional<Digest> otherSignedDigest = Optional.empty();

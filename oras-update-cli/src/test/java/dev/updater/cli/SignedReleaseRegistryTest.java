@@ -193,6 +193,9 @@ class SignedReleaseRegistryTest {
 
         // Signing again kept alice's signature and added bob's; re-signing with bob adds nothing new for him.
         Digest release = Digest.parse(pushed.get("digest").asText());
+        CliRunner.Result again = ok(CliRunner.run("sign", repo("threshold") + ":1.0.0", "--plain-http", "--key",
+                bob + ".key", "--password-file", passwordFile.toString()));
+        assertTrue(again.out().startsWith("Already signed"), again::toString);
         try (ReleaseStore store = open(repo("threshold"))) {
             assertEquals(2, new SignatureStore(store).existingSignatures(release).size());
         }
