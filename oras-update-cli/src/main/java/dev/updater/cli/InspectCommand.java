@@ -61,7 +61,7 @@ final class InspectCommand implements Callable<Integer> {
         out.println("Created   " + u.created());
         out.println("Channels  " + (u.channels().isEmpty() ? "(none)" : String.join(", ", u.channels())));
         out.println("Update id " + u.updateId());
-        release.manifest().annotations().forEach((k, v) -> out.println("  " + k + " = " + v));
+        new java.util.TreeMap<>(release.manifest().annotations()).forEach((k, v) -> out.println("  " + k + " = " + v));
         out.println("Targets:");
         for (Map.Entry<String, TargetPayload> t : u.sortedTargets().entrySet()) {
             TargetPayload p = t.getValue();

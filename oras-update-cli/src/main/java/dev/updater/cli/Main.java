@@ -18,6 +18,7 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setUsageHelpWidth(110);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr()));
         cli.setParameterExceptionHandler((e, args1) -> {
             PrintWriter w = e.getCommandLine().getErr();

@@ -2,6 +2,7 @@ package dev.updater.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.pull.PullEngine;
+import dev.updater.pull.PullOptions;
 import dev.updater.pull.PullResult;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
@@ -24,12 +25,14 @@ import picocli.CommandLine.Spec;
         description = {
             "Fetch one target's payload of a release and write it to a file.",
             "",
-            "The tag is resolved to a digest once; the release manifest, the update manifest and the payload are",
-            "each checked against their digests while they stream. The output appears only when every check passed",
-            "(written to a temporary file beside it, then renamed); a failed pull leaves nothing behind.",
+            "The tag is resolved to a digest once; the release manifest, the update manifest and the payload are "
+                    + "each checked against their digests while they stream. The output appears only when every "
+                    + "check passed (written to a temporary file beside it, then renamed); a failed pull leaves "
+                    + "nothing behind.",
             "",
-            "With --key (or the keyless options) the release's signatures are verified first, as 'update verify'",
-            "does, and nothing is downloaded unless they satisfy the policy (exit code 4 otherwise)."},
+            "With --key (or the keyless options) the release's signatures are verified first, as 'update verify' "
+                    + "does, and nothing is downloaded unless they satisfy the policy (exit code 4 otherwise).",
+            ""},
         footerHeading = "%nExamples:%n",
         footer = {
             "  update pull oci:./releases:stable --target linux-amd64 --output ./app",
@@ -59,6 +62,11 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where partial downloads are kept so that an interrupted pull resumes "
+                    + "(default: $XDG_STATE_HOME/update or ~/.local/state/update).")
+    Path stateDir;
+
     @Override
     public Integer call() {
         StoreReference ref = store.parse(reference);
@@ -74,7 +82,8 @@ final class PullCommand implements Callable<Integer> {
                 new SignatureStore(s).verify(digest, policy.get());
                 release = digest.toString();
             }
-            result = new PullEngine(s).pullToFile(release, target, output);
+            PullOptions options = PullOptions.defaults(stateDir != null ? stateDir : PullOptions.defaultStateDir());
+            result = new PullEngine(s, options).pullToFile(release, target, output);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

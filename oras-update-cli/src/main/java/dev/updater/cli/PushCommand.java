@@ -31,16 +31,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "push", mixinStandardHelpOptions = true,
+@Command(name = "push",
         description = {
-            "Publish a release: upload each target's payload, the update manifest and the release manifest, tag it",
-            "with its version, and move each --channel tag to it. Prints the release digest.",
+            "Publish a release: upload each target's payload, the update manifest and the release manifest, tag it "
+                    + "with its version, and move each --channel tag to it. Prints the release digest.",
             "",
-            "Publishing the same version with the same files again is a no-op that prints the same digest;",
-            "with different files it is refused (versions are immutable). With SOURCE_DATE_EPOCH set, the same",
-            "inputs always give the same digest.",
+            "Publishing the same version with the same files again is a no-op that prints the same digest; with "
+                    + "different files it is refused (versions are immutable). With SOURCE_DATE_EPOCH set, the same "
+                    + "inputs always give the same digest.",
             "",
-            "With --key NAME.key the release is also signed, as 'update sign' does (cosign's layout)."},
+            "With --key NAME.key the release is also signed, as 'update sign' does (cosign's layout).",
+            ""},
         footerHeading = "%nExamples:%n",
         footer = {
             "  update push oci:./releases --version 1.0.0 --target linux-amd64=build/app --channel stable",
@@ -49,6 +50,10 @@ import picocli.CommandLine.Spec;
 final class PushCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    // Not the standard help mixin: its -V/--version would clash with the release's --version.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Mixin
     StoreOptions store;

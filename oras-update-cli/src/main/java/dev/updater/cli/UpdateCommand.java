@@ -10,8 +10,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Publish and install software updates through any OCI registry (or an OCI layout directory).",
             "",
-            "A release is an OCI artifact: an image manifest whose config is the update manifest and whose layers",
-            "are the payloads of each target. Every byte pulled is checked against its digest before use.",
+            "A release is an OCI artifact: an image manifest whose config is the update manifest and whose layers "
+                    + "are the payloads of each target. Every byte pulled is checked against its digest before use.",
             ""},
         footerHeading = "%n",
         footer = {
@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
             "  oci:PATH[:tag|@sha256:HEX]    an OCI image layout directory (no server needed)",
             "",
             "Examples:",
-            "  update push oci:/tmp/releases:1.0.0 --version 1.0.0 --target linux-amd64=./app --channel stable",
+            "  update push oci:/tmp/releases --version 1.0.0 --target linux-amd64=./app --channel stable",
             "  update pull oci:/tmp/releases:stable --target linux-amd64 --output ./app",
             "  update versions localhost:5000/acme/app --plain-http",
             "",
@@ -32,6 +32,9 @@ import picocli.CommandLine.Spec;
             InspectCommand.class,
             VersionsCommand.class,
             VersionCommand.class,
+            DiffCommand.class,
+            PatchCommand.class,
+            TufClientCommand.class,
             KeygenCommand.class,
             SignCommand.class,
             VerifyCommand.class,

@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "versions", mixinStandardHelpOptions = true,
-        description = {"List the published versions of a repository, oldest first in semver order (prereleases",
-            "before their release), then the channel tags."},
+        description = {"List the published versions of a repository, oldest first in semver order (prereleases "
+                + "before their release), then the channel tags.", ""},
         footerHeading = "%nExamples:%n",
         footer = {"  update versions oci:./releases", "  update versions localhost:5000/acme/app --plain-http --json"})
 final class VersionsCommand implements Callable<Integer> {
