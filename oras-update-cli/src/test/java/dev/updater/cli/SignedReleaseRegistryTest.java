@@ -277,6 +277,22 @@ class SignedReleaseRegistryTest {
     }
 
     @Test
+    void keylessPullOfAReleaseWithoutBundlesIsRefusedAndWritesNothing() throws Exception {
+        push(repo("keyless-none"), "1.0.0", payload("app", 9), "--key", alice + ".key", "--password-file",
+                passwordFile.toString());
+        Path root = dev.updater.signing.VectorsAccess.root().resolve("cosign/trusted_root_pgi.json");
+        String[] keyless = {"--trusted-root", root.toString(), "--certificate-identity", "cody@soyland.com",
+                "--certificate-oidc-issuer", "https://github.com/login/oauth"};
+        Path out = dir.resolve("out/app");
+        // A key signature is not a keyless one: the release has no Sigstore bundle.
+        assertRefused(pull(repo("keyless-none") + ":1.0.0", out, keyless), "no Sigstore bundles found", out);
+        CliRunner.Result verify = CliRunner.run(java.util.stream.Stream.concat(
+                java.util.stream.Stream.of("verify", repo("keyless-none") + ":1.0.0", "--plain-http"),
+                java.util.Arrays.stream(keyless)).toArray(String[]::new));
+        assertEquals(ExitCode.VERIFICATION, verify.exitCode(), verify::toString);
+    }
+
+    @Test
     void trustOptionsAreCheckedBeforeAnyNetworkUse() {
         CliRunner.Result mixed = CliRunner.run("verify", repo("x") + ":1", "--key", alice + ".pub",
                 "--certificate-identity", "a@b");
