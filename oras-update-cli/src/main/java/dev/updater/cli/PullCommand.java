@@ -1,17 +1,28 @@
 package dev.updater.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.updater.install.HealthCheck;
+import dev.updater.install.InstallOptions;
+import dev.updater.install.InstallRequest;
+import dev.updater.install.InstallResult;
+import dev.updater.install.Installer;
+import dev.updater.install.PayloadKind;
 import dev.updater.pull.PullEngine;
 import dev.updater.pull.PullOptions;
 import dev.updater.pull.PullResult;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
+import dev.updater.release.Release;
+import dev.updater.release.ReleaseReader;
 import dev.updater.schema.Digest;
 import dev.updater.schema.Json;
+import dev.updater.schema.MediaTypes;
+import dev.updater.schema.TargetPayload;
 import dev.updater.signing.SignatureStore;
 import dev.updater.signing.TrustPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +34,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "pull", mixinStandardHelpOptions = true,
         description = {
-            "Fetch one target's payload of a release and write it to a file.",
+            "Fetch one target's payload of a release and write it to a file (--output), or install it (--install-root).",
             "",
             "The tag is resolved to a digest once; the release manifest, the update manifest and the payload are "
                     + "each checked against their digests while they stream. The output appears only when every "
@@ -32,12 +43,27 @@ import picocli.CommandLine.Spec;
             "",
             "With --key (or the keyless options) the release's signatures are verified first, as 'update verify' "
                     + "does, and nothing is downloaded unless they satisfy the policy (exit code 4 otherwise).",
+            "",
+            "With --install-root DIR the payload is installed as DIR/versions/<version>/ (a file with its name and "
+                    + "mode, or a .tar payload extracted after every entry was checked), verified again, and "
+                    + "DIR/current is switched to it atomically; the previous version stays as a snapshot for "
+                    + "rollback. Every step is written to a journal before it runs: after a crash or "
+                    + "power cut the next run ends on exactly the old or the new version. Downloads are retried with "
+                    + "backoff.",
+            "",
+            "Refused unless allowed: a version lower than the current one, a prerelease. Pulling the current "
+                    + "version again does nothing. With --health-cmd the command runs after the switch; if it fails "
+                    + "or times out the previous version is restored and the exit code is 8.",
             ""},
         footerHeading = "%nExamples:%n",
         footer = {
             "  update pull oci:./releases:stable --target linux-amd64 --output ./app",
             "  update pull registry.example.com/acme/fw@sha256:3f1c... --target esp32-v4.2 --output fw.bin --json",
-            "  update pull registry.example.com/acme/fw:stable --target esp32-v4.2 --output fw.bin --key release.pub"})
+            "  update pull registry.example.com/acme/fw:stable --target esp32-v4.2 --output fw.bin --key release.pub",
+            "  update pull registry.example.com/acme/app:stable --target linux-amd64 --install-root /opt/app \\",
+            "      --health-cmd '/opt/app/current/app --self-test' --health-timeout 20",
+            "  update pull --rollback --install-root /opt/app          # same as: update rollback",
+            "  update status --install-root /opt/app"})
 final class PullCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,44 +74,91 @@ final class PullCommand implements Callable<Integer> {
     @Mixin
     TrustOptions trust;
 
-    @Parameters(index = "0", paramLabel = "REF",
+    @Mixin
+    InstallRootOptions root;
+
+    @Mixin
+    InstallPolicyOptions policy;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "REF",
             description = "The release: host[:port]/repo:TAG, host[:port]/repo@sha256:HEX, or oci:PATH:TAG.")
     String reference;
 
-    @Option(names = "--target", required = true, paramLabel = "ID",
+    @Option(names = "--target", paramLabel = "ID",
             description = "Which target's payload to fetch (update inspect REF lists them).")
     String target;
 
-    @Option(names = "--output", required = true, paramLabel = "PATH", description = "Where to write the payload.")
+    @Option(names = "--output", paramLabel = "PATH", description = "Write the payload to this file (no install).")
     Path output;
 
-    @Option(names = "--json", description = "Print the result as one JSON object.")
+    @Option(names = "--rollback",
+            description = "Fetch nothing: switch the install root back to the previous version (update rollback).")
+    boolean rollback;
+
+    @Option(names = "--health-cmd", paramLabel = "CMD",
+            description = "Shell command run after the switch (in the new version directory, with UPDATE_VERSION, "
+                    + "UPDATE_VERSION_DIR and UPDATE_INSTALL_ROOT set); non-zero exit or timeout rolls back.")
+    String healthCommand;
+
+    @Option(names = "--health-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "How long the health command may run (default: 30).")
+    double healthTimeoutSeconds;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
+            description = "Download attempts before giving up, with exponential backoff (default: 3).")
+    int attempts;
+
+    @Option(names = "--allow-downgrade", description = "Install even if the version is lower than the current one.")
+    boolean allowDowngrade;
+
+    @Option(names = "--allow-prerelease", description = "Install prerelease versions (e.g. 2.0.0-rc.1).")
+    boolean allowPrerelease;
+
+    @Option(names = "--json", description = "Print the result as one JSON object; with --install-root, first one "
+            + "JSON line per state transition as it happens.")
     boolean json;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Where partial downloads are kept so that an interrupted pull resumes "
-                    + "(default: $XDG_STATE_HOME/update or ~/.local/state/update).")
+            description = "With --output: where partial downloads are kept so that an interrupted pull resumes "
+                    + "(default: $XDG_STATE_HOME/update or ~/.local/state/update). With --install-root they live "
+                    + "in DIR/.updater/downloads.")
     Path stateDir;
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (rollback) {
+            if (reference != null || target != null || output != null) {
+                throw new UsageException("--rollback fetches nothing: give only --install-root (and --json)");
+            }
+            try (Installer installer = Installer.open(root.requireRoot(), policy.options(json, out))) {
+                reportRecovery(installer);
+                RollbackCommand.print(out, installer.rollback(Optional.empty()), json);
+            }
+            return ExitCode.OK;
+        }
+        if (reference == null || target == null) {
+            throw new UsageException("name the release and the target: update pull REF --target ID "
+                    + "(--output FILE | --install-root DIR)");
+        }
+        if (output != null) {
+            return pullToFile(out);
+        }
+        if (root.root().isEmpty()) {
+            throw new UsageException("say where the payload goes: --output FILE, or --install-root DIR to install it");
+        }
+        return pullAndInstall(out, root.requireRoot());
+    }
+
+    private Integer pullToFile(PrintWriter out) {
         StoreReference ref = store.parse(reference);
         String manifest = StoreOptions.manifestOf(ref, reference);
-        Optional<TrustPolicy> policy = trust.policy();
         PullResult result;
         try (ReleaseStore s = store.open(ref)) {
-            String release = manifest;
-            if (policy.isPresent()) {
-                // Resolve once, check the signatures of that digest, then pull by digest: a tag moved in between
-                // cannot slip another release in, and no payload byte is read before the signatures passed.
-                Digest digest = s.fetchManifest(manifest).digest();
-                new SignatureStore(s).verify(digest, policy.get());
-                release = digest.toString();
-            }
+            String release = verifiedReference(s, manifest);
             PullOptions options = PullOptions.defaults(stateDir != null ? stateDir : PullOptions.defaultStateDir());
             result = new PullEngine(s, options).pullToFile(release, target, output);
         }
-        PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode n = Json.object();
             n.put("reference", ref.storeName() + "@" + result.releaseDigest());
@@ -104,5 +177,85 @@ final class PullCommand implements Callable<Integer> {
                     + result.output());
         }
         return ExitCode.OK;
+    }
+
+    /** Recovery first (open), then resolve and read the release, then let the installer drive the download. */
+    private Integer pullAndInstall(PrintWriter out, Path installRoot) {
+        StoreReference ref = store.parse(reference);
+        String manifest = StoreOptions.manifestOf(ref, reference);
+        try (Installer installer = Installer.open(installRoot, installOptions(out))) {
+            reportRecovery(installer);
+            try (ReleaseStore s = store.open(ref)) {
+                Release release = ReleaseReader.read(s, verifiedReference(s, manifest));
+                TargetPayload payload = release.target(target);
+                PayloadKind kind = MediaTypes.PAYLOAD_TAR.equals(payload.mediaType()) ? PayloadKind.TAR
+                        : PayloadKind.FILE;
+                InstallRequest request = new InstallRequest(release.update().version(), payload.digest(),
+                        payload.size(), kind, payload.fileName(), payload.fileMode(), payload.size());
+                PullEngine engine = new PullEngine(s, PullOptions.defaults(installRoot.resolve(".updater")));
+                InstallResult result = installer.install(request, path -> engine.fetchPayload(
+                        release.payloadBlob(target), payload.fileName(), payload.fileMode(), path));
+                print(out, ref, release, result);
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    /**
+     * With a signature policy: resolve the reference once, verify the signatures of that digest, and continue by
+     * digest, so a tag moved in between cannot slip another release in and no payload byte is read before the
+     * signatures passed. Without one: the reference as given.
+     */
+    private String verifiedReference(ReleaseStore s, String manifest) {
+        Optional<TrustPolicy> signatures = trust.policy();
+        if (signatures.isEmpty()) {
+            return manifest;
+        }
+        Digest digest = s.fetchManifest(manifest).digest();
+        new SignatureStore(s).verify(digest, signatures.get());
+        return digest.toString();
+    }
+
+    private InstallOptions installOptions(PrintWriter out) {
+        if (attempts < 1) throw new UsageException("--retries must be at least 1");
+        if (healthTimeoutSeconds <= 0) throw new UsageException("--health-timeout must be positive");
+        if (healthCommand != null && healthCommand.isBlank()) throw new UsageException("--health-cmd is empty");
+        return policy.options(json, out)
+                .withFetchRetries(attempts, Duration.ofMillis(500))
+                .withAllowDowngrade(allowDowngrade)
+                .withAllowPrerelease(allowPrerelease)
+                .withHealthCheck(Optional.ofNullable(healthCommand).map(c -> HealthCheck.shell(c,
+                        Duration.ofMillis((long) (healthTimeoutSeconds * 1000)))));
+    }
+
+    private void reportRecovery(Installer installer) {
+        installer.recoveryReport().ifPresent(r -> spec.commandLine().getErr().println("update: recovered: " + r));
+    }
+
+    private void print(PrintWriter out, StoreReference ref, Release release, InstallResult result) {
+        if (json) {
+            ObjectNode n = Json.object();
+            n.put("result", result.outcome() == InstallResult.Outcome.INSTALLED ? "installed" : "already-current");
+            n.put("reference", ref.storeName() + "@" + release.digest());
+            n.put("releaseDigest", release.digest().toString());
+            n.put("product", release.update().product());
+            n.put("version", result.version().toString());
+            n.put("target", target);
+            n.put("payloadDigest", result.digest().toString());
+            result.previousVersion().ifPresent(v -> n.put("previousVersion", v.toString()));
+            n.put("bytesDownloaded", result.bytesFetched());
+            n.put("versionDir", result.versionDir().toString());
+            n.putArray("pruned").addAll(result.pruned().stream()
+                    .map(v -> Json.mapper().getNodeFactory().textNode(v.toString())).toList());
+            n.put("message", result.message());
+            JsonOutput.print(out, n);
+        } else if (result.outcome() == InstallResult.Outcome.ALREADY_CURRENT) {
+            out.println(result.message());
+        } else {
+            out.println("Installed " + release.update().product() + " " + result.version() + " (" + target + ", "
+                    + result.digest().shortForm() + ") in " + result.versionDir()
+                    + result.previousVersion().map(v -> "; previous version " + v + " kept for rollback").orElse("")
+                    + (result.pruned().isEmpty() ? "" : "; removed old versions " + result.pruned()));
+        }
     }
 }

@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
             "  update push oci:/tmp/releases --version 1.0.0 --target linux-amd64=./app --channel stable",
             "  update pull oci:/tmp/releases:stable --target linux-amd64 --output ./app",
             "  update versions localhost:5000/acme/app --plain-http",
+            "  update pull oci:/tmp/releases:stable --target linux-amd64 --install-root /opt/app",
+            "  update status --install-root /opt/app; update rollback --install-root /opt/app",
             "",
             ExitCode.HELP_TABLE},
         subcommands = {
@@ -38,6 +40,8 @@ import picocli.CommandLine.Spec;
             KeygenCommand.class,
             SignCommand.class,
             VerifyCommand.class,
+            StatusCommand.class,
+            RollbackCommand.class,
         })
 public final class UpdateCommand implements Runnable {
     @Spec
