@@ -293,6 +293,33 @@ class SignedReleaseRegistryTest {
     }
 
     @Test
+    void installingRequiresTheSignaturesTooAndARefusalKeepsTheCurrentVersion() throws Exception {
+        String layout = "oci:" + dir.resolve("install-layout");
+        Path signedApp = payload("app-1", 10);
+        ok(CliRunner.run("push", layout, "--version", "1.0.0", "--target", "t=" + signedApp, "--key", alice + ".key",
+                "--password-file", passwordFile.toString()));
+        ok(CliRunner.run("push", layout, "--version", "2.0.0", "--target", "t=" + payload("app-2", 11)));
+
+        Path fresh = dir.resolve("fresh-device");
+        CliRunner.Result wrongKey = CliRunner.run("pull", layout + ":1.0.0", "--target", "t", "--install-root",
+                fresh.toString(), "--key", bob + ".pub");
+        assertEquals(ExitCode.VERIFICATION, wrongKey.exitCode(), wrongKey::toString);
+        assertFalse(Files.exists(fresh.resolve("current")), "nothing installed");
+
+        Path device = dir.resolve("device");
+        ok(CliRunner.run("pull", layout + ":1.0.0", "--target", "t", "--install-root", device.toString(), "--key",
+                alice + ".pub"));
+        CliRunner.Result unsigned = CliRunner.run("pull", layout + ":2.0.0", "--target", "t", "--install-root",
+                device.toString(), "--key", alice + ".pub");
+        assertEquals(ExitCode.VERIFICATION, unsigned.exitCode(), unsigned::toString);
+        assertTrue(unsigned.err().contains("no signatures found"), unsigned::toString);
+        try (var files = Files.list(device.resolve("current"))) {
+            Path installed = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+            assertArrayEquals(Files.readAllBytes(signedApp), Files.readAllBytes(installed), "1.0.0 stays current");
+        }
+    }
+
+    @Test
     void trustOptionsAreCheckedBeforeAnyNetworkUse() {
         CliRunner.Result mixed = CliRunner.run("verify", repo("x") + ":1", "--key", alice + ".pub",
                 "--certificate-identity", "a@b");
