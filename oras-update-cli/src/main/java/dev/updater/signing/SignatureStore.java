@@ -101,8 +101,9 @@ public final class SignatureStore {
      */
     public Verified verify(Digest release, TrustPolicy policy) {
         if (policy instanceof KeyPolicy keys) {
-            ReleaseSignatureVerifier.Verified verified =
-                    ReleaseSignatureVerifier.verify(release, existingSignatures(release), keys);
+            ReleaseSignatureVerifier.Verified verified = ReleaseSignatureVerifier.verify(release,
+                    existingSignatures(release), keys.rekorKey().isEmpty() ? sigstoreBundles(release) : List.of(),
+                    keys);
             return new Verified(release, "signed by " + verified.signers().size() + " key(s) ("
                     + String.join(", ", verified.signers().stream().map(VerificationKey::toString).toList())
                     + "), policy " + keys.describe());
