@@ -218,6 +218,20 @@ class InstallerTest {
     }
 
     @Test
+    void firstInstallFailingItsHealthCheckLeavesNothingCurrent() throws IOException {
+        Release r = Releases.file("1.0.0", 50);
+        HealthCheck check = HealthCheck.shell("exit 1", Duration.ofSeconds(10));
+        try (Installer installer = Installer.open(root, fast().withHealthCheck(Optional.of(check)))) {
+            assertThrows(HealthCheckFailedException.class, () -> installer.install(r.request(), r.source()));
+        }
+        assertTrue(current().isEmpty());
+        assertTrue(Files.notExists(root.resolve("current"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertTrue(versionDirs().isEmpty());
+        JsonNode line = jsonLines(root.resolve(".updater/logs/rollback.log")).get(0);
+        assertTrue(line.path("to").isNull(), line.toString());
+    }
+
+    @Test
     void healthCheckTimeoutAlsoRollsBack() throws IOException {
         Release good = Releases.file("1.0.0", 50);
         Release slow = Releases.file("1.1.0", 50);
