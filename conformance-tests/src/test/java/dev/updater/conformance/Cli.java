@@ -11,7 +11,17 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the packaged {@code update} launcher (oras-update-cli/target/dist/bin/update) and external tools. */
 final class Cli {
+    private static final Path STATE = createStateDir();
+
     private Cli() {}
+
+    private static Path createStateDir() {
+        try {
+            return Files.createTempDirectory("update-state");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     record Result(int exitCode, String out, String err) {
         @Override
@@ -46,6 +56,7 @@ final class Cli {
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().putAll(env);
             pb.environment().put("DOCKER_CONFIG", "/nonexistent-docker-config");
+            pb.environment().putIfAbsent("XDG_STATE_HOME", STATE.toString());
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Path out = Files.createTempFile("cli-out", ".txt");
             Path err = Files.createTempFile("cli-err", ".txt");

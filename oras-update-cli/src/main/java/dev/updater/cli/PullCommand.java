@@ -8,14 +8,18 @@ import dev.updater.install.InstallResult;
 import dev.updater.install.Installer;
 import dev.updater.install.PayloadKind;
 import dev.updater.pull.PullEngine;
+import dev.updater.pull.PullOptions;
 import dev.updater.pull.PullResult;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
 import dev.updater.release.Release;
 import dev.updater.release.ReleaseReader;
+import dev.updater.schema.Digest;
 import dev.updater.schema.Json;
 import dev.updater.schema.MediaTypes;
 import dev.updater.schema.TargetPayload;
+import dev.updater.signing.SignatureStore;
+import dev.updater.signing.TrustPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +41,9 @@ import picocli.CommandLine.Spec;
                     + "check passed (written to a temporary file beside it, then renamed); a failed pull leaves "
                     + "nothing behind.",
             "",
+            "With --key (or the keyless options) the release's signatures are verified first, as 'update verify' "
+                    + "does, and nothing is downloaded unless they satisfy the policy (exit code 4 otherwise).",
+            "",
             "With --install-root DIR the payload is installed as DIR/versions/<version>/ (a file with its name and "
                     + "mode, or a .tar payload extracted after every entry was checked), verified again, and "
                     + "DIR/current is switched to it atomically; the previous version stays as a snapshot for "
@@ -52,6 +59,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "  update pull oci:./releases:stable --target linux-amd64 --output ./app",
             "  update pull registry.example.com/acme/fw@sha256:3f1c... --target esp32-v4.2 --output fw.bin --json",
+            "  update pull registry.example.com/acme/fw:stable --target esp32-v4.2 --output fw.bin --key release.pub",
             "  update pull registry.example.com/acme/app:stable --target linux-amd64 --install-root /opt/app \\",
             "      --health-cmd '/opt/app/current/app --self-test' --health-timeout 20",
             "  update pull --rollback --install-root /opt/app          # same as: update rollback",
@@ -62,6 +70,9 @@ final class PullCommand implements Callable<Integer> {
 
     @Mixin
     StoreOptions store;
+
+    @Mixin
+    TrustOptions trust;
 
     @Mixin
     InstallRootOptions root;
@@ -107,6 +118,12 @@ final class PullCommand implements Callable<Integer> {
             + "JSON line per state transition as it happens.")
     boolean json;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "With --output: where partial downloads are kept so that an interrupted pull resumes "
+                    + "(default: $XDG_STATE_HOME/update or ~/.local/state/update). With --install-root they live "
+                    + "in DIR/.updater/downloads.")
+    Path stateDir;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -138,7 +155,9 @@ final class PullCommand implements Callable<Integer> {
         String manifest = StoreOptions.manifestOf(ref, reference);
         PullResult result;
         try (ReleaseStore s = store.open(ref)) {
-            result = new PullEngine(s).pullToFile(manifest, target, output);
+            String release = verifiedReference(s, manifest);
+            PullOptions options = PullOptions.defaults(stateDir != null ? stateDir : PullOptions.defaultStateDir());
+            result = new PullEngine(s, options).pullToFile(release, target, output);
         }
         if (json) {
             ObjectNode n = Json.object();
@@ -167,19 +186,34 @@ final class PullCommand implements Callable<Integer> {
         try (Installer installer = Installer.open(installRoot, installOptions(out))) {
             reportRecovery(installer);
             try (ReleaseStore s = store.open(ref)) {
-                Release release = ReleaseReader.read(s, manifest);
+                Release release = ReleaseReader.read(s, verifiedReference(s, manifest));
                 TargetPayload payload = release.target(target);
                 PayloadKind kind = MediaTypes.PAYLOAD_TAR.equals(payload.mediaType()) ? PayloadKind.TAR
                         : PayloadKind.FILE;
                 InstallRequest request = new InstallRequest(release.update().version(), payload.digest(),
                         payload.size(), kind, payload.fileName(), payload.fileMode(), payload.size());
-                PullEngine engine = new PullEngine(s);
-                InstallResult result = installer.install(request,
-                        path -> engine.download(release.payloadBlob(target), payload.fileMode(), path));
+                PullEngine engine = new PullEngine(s, PullOptions.defaults(installRoot.resolve(".updater")));
+                InstallResult result = installer.install(request, path -> engine.fetchPayload(
+                        release.payloadBlob(target), payload.fileName(), payload.fileMode(), path));
                 print(out, ref, release, result);
             }
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * With a signature policy: resolve the reference once, verify the signatures of that digest, and continue by
+     * digest, so a tag moved in between cannot slip another release in and no payload byte is read before the
+     * signatures passed. Without one: the reference as given.
+     */
+    private String verifiedReference(ReleaseStore s, String manifest) {
+        Optional<TrustPolicy> signatures = trust.policy();
+        if (signatures.isEmpty()) {
+            return manifest;
+        }
+        Digest digest = s.fetchManifest(manifest).digest();
+        new SignatureStore(s).verify(digest, signatures.get());
+        return digest.toString();
     }
 
     private InstallOptions installOptions(PrintWriter out) {

@@ -10,6 +10,8 @@ import dev.updater.registry.StoreReference;
 import dev.updater.schema.Json;
 import dev.updater.schema.SemVer;
 import dev.updater.schema.UpdateManifest;
+import dev.updater.signing.SignatureStore;
+import dev.updater.signing.SigningKey;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,8 @@ import picocli.CommandLine.Spec;
             "Publishing the same version with the same files again is a no-op that prints the same digest; with "
                     + "different files it is refused (versions are immutable). With SOURCE_DATE_EPOCH set, the same "
                     + "inputs always give the same digest.",
+            "",
+            "With --key NAME.key the release is also signed, as 'update sign' does (cosign's layout).",
             ""},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -53,6 +57,9 @@ final class PushCommand implements Callable<Integer> {
 
     @Mixin
     StoreOptions store;
+
+    @Mixin
+    SigningKeyOptions signing;
 
     @Parameters(index = "0", paramLabel = "REPOSITORY",
             description = "Where to publish: host[:port]/repo or oci:PATH (a layout directory, created if missing).")
@@ -100,11 +107,14 @@ final class PushCommand implements Callable<Integer> {
         PublishRequest request = new PublishRequest(productName(ref), semver, parseTargets(), parseChannels(),
                 createdTime(), Optional.ofNullable(source).or(PushCommand::ciSource),
                 Optional.ofNullable(revision).or(PushCommand::ciRevision));
+        Optional<SigningKey> key = signing.load(); // before uploading: a wrong password must cost nothing
         PublishResult result;
+        Optional<SignatureStore.Signed> signed;
         try (ReleaseStore s = store.openForPush(ref)) {
             result = new Publisher(s).publish(request);
+            signed = key.map(k -> new SignatureStore(s).sign(result.digest(), ref.storeName(), k));
         }
-        print(ref, result);
+        print(ref, result, signed);
         return ExitCode.OK;
     }
 
@@ -185,7 +195,7 @@ final class PushCommand implements Callable<Integer> {
                 System.getenv("CI_COMMIT_SHA")));
     }
 
-    private void print(StoreReference ref, PublishResult result) {
+    private void print(StoreReference ref, PublishResult result, Optional<SignatureStore.Signed> signed) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode n = Json.object();
@@ -207,6 +217,7 @@ final class PushCommand implements Callable<Integer> {
             n.put("blobsUploaded", result.blobsUploaded());
             n.put("blobsSkipped", result.blobsSkipped());
             n.put("bytesUploaded", result.bytesUploaded());
+            signed.ifPresent(sig -> n.put("signatureTag", sig.signatureTag()).put("signatures", sig.signatureCount()));
             JsonOutput.print(out, n);
             return;
         }
@@ -219,6 +230,8 @@ final class PushCommand implements Callable<Integer> {
                     + ref.storeName() + " (" + result.blobsUploaded() + " blob(s) uploaded, " + result.blobsSkipped()
                     + " already present); tags: " + String.join(", ", result.tags()));
         }
+        signed.ifPresent(sig -> err.println("Signed it (" + sig.signatureCount() + " signature(s) in "
+                + sig.signatureTag() + ")."));
         out.println(result.digest());
     }
 }

@@ -34,6 +34,12 @@ import picocli.CommandLine.Spec;
             InspectCommand.class,
             VersionsCommand.class,
             VersionCommand.class,
+            DiffCommand.class,
+            PatchCommand.class,
+            TufClientCommand.class,
+            KeygenCommand.class,
+            SignCommand.class,
+            VerifyCommand.class,
             StatusCommand.class,
             RollbackCommand.class,
         })

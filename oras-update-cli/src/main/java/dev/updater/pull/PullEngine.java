@@ -1,5 +1,6 @@
 package dev.updater.pull;
 
+import dev.updater.registry.BlobDownloader;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreIoException;
 import dev.updater.release.Release;
@@ -7,11 +8,7 @@ import dev.updater.release.ReleaseReader;
 import dev.updater.schema.OciDescriptor;
 import dev.updater.schema.TargetPayload;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,50 +16,57 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Fetches one target of a release to a file: resolve the reference to a digest, read and check the release, select
- * the target, stream the payload through the digest check into a temp file beside the output, then rename. A pull
- * that fails for any reason leaves no output file behind.
+ * Fetches one target of a release to a file: resolve the reference to a digest once, read and check the release,
+ * select the target, download the payload (resumable, digest-checked) and move it into place atomically. A pull that
+ * fails for any reason leaves no output file behind; a partial download stays in the state directory for the next
+ * run to resume.
  */
 public final class PullEngine {
     private final ReleaseStore store;
+    private final PullOptions options;
 
-    public PullEngine(ReleaseStore store) {
+    public PullEngine(ReleaseStore store, PullOptions options) {
         this.store = store;
+        this.options = options;
     }
 
     public PullResult pullToFile(String tagOrDigest, String targetId, Path output) {
         Release release = ReleaseReader.read(store, tagOrDigest);
         TargetPayload payload = release.target(targetId);
-        long bytes = download(release.payloadBlob(targetId), payload.fileMode(), output);
+        long bytes = fetchPayload(release.payloadBlob(targetId), payload.fileName(), payload.fileMode(), output);
         return new PullResult(release.digest(), release.update().product(), release.update().version(), targetId,
                 payload.digest(), payload.size(), bytes, output);
     }
 
-    /** Streams a blob through its digest check into {@code output} atomically; returns the bytes read. */
-    public long download(OciDescriptor blob, int fileMode, Path output) {
-        Path target = output.toAbsolutePath();
+    /** Downloads a blob (verified) and installs it at {@code output} with {@code fileMode}; returns bytes fetched. */
+    public long fetchPayload(OciDescriptor blob, String label, int fileMode, Path output) {
+        Path part = new BlobDownloader(store, options.transferAttempts(), options.stallMillis(), options.listener())
+                .download(blob, options.downloadsDir(), label);
+        moveIntoPlace(part, fileMode, output.toAbsolutePath());
+        return blob.size();
+    }
+
+    private static void moveIntoPlace(Path verified, int fileMode, Path target) {
         Path temp = target.resolveSibling("." + target.getFileName() + ".part-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(target.getParent());
-            long count = 0;
-            try (InputStream in = store.openBlob(blob);
-                    FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                            StandardOpenOption.TRUNCATE_EXISTING);
-                    OutputStream out = Channels.newOutputStream(ch)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) >= 0; ) {
-                    out.write(buf, 0, n);
-                    count += n;
+            try {
+                Files.move(verified, temp, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.nio.file.FileSystemException e) {
+                // another file system: copy beside the target so the final step is still one rename
+                Files.copy(verified, temp, StandardCopyOption.REPLACE_EXISTING);
+                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    ch.force(true);
                 }
-                ch.force(true);
+                Files.delete(verified);
             }
             setMode(temp, fileMode);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            } catch (IOException ignored) {
+                // some file systems cannot fsync a directory; the rename itself is still atomic
             }
-            return count;
         } catch (IOException e) {
             throw new StoreIoException("cannot write " + target, e);
         } finally {
@@ -74,7 +78,7 @@ public final class PullEngine {
         }
     }
 
-    private static void setMode(Path file, int mode) throws IOException {
+    static void setMode(Path file, int mode) throws IOException {
         StringBuilder s = new StringBuilder();
         String chars = "rwxrwxrwx";
         for (int i = 0; i < 9; i++) {

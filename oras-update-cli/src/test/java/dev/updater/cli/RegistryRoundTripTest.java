@@ -71,13 +71,13 @@ class RegistryRoundTripTest {
                 pushed.get("tags").get(1).asText()));
 
         Path byTag = dir.resolve("out/by-tag");
-        JsonNode pulled = json(CliRunner.run("pull", repo("app") + ":stable", "--plain-http", "--target",
+        JsonNode pulled = json(CliRunner.run("pull", "--state-dir", dir.resolve("state").toString(), repo("app") + ":stable", "--plain-http", "--target",
                 "linux-amd64", "--output", byTag.toString(), "--json"));
         assertEquals(digest, pulled.get("releaseDigest").asText());
         assertArrayEquals(Files.readAllBytes(app), Files.readAllBytes(byTag));
 
         Path byDigest = dir.resolve("out/by-digest");
-        json(CliRunner.run("pull", repo("app") + "@" + digest, "--plain-http", "--target", "linux-amd64",
+        json(CliRunner.run("pull", "--state-dir", dir.resolve("state").toString(), repo("app") + "@" + digest, "--plain-http", "--target", "linux-amd64",
                 "--output", byDigest.toString(), "--json"));
         assertArrayEquals(Files.readAllBytes(app), Files.readAllBytes(byDigest));
     }
@@ -107,12 +107,12 @@ class RegistryRoundTripTest {
         json(CliRunner.run("push", repo("two"), "--plain-http", "--version", "1.0.0", "--target", "esp32-v4.2=" + a,
                 "--target", "esp32-v5=" + b, "--json"));
         Path outB = dir.resolve("b");
-        json(CliRunner.run("pull", repo("two") + ":1.0.0", "--plain-http", "--target", "esp32-v5", "--output",
+        json(CliRunner.run("pull", "--state-dir", dir.resolve("state").toString(), repo("two") + ":1.0.0", "--plain-http", "--target", "esp32-v5", "--output",
                 outB.toString(), "--json"));
         assertArrayEquals(Files.readAllBytes(b), Files.readAllBytes(outB));
 
         Path missing = dir.resolve("missing");
-        CliRunner.Result r = CliRunner.run("pull", repo("two") + ":1.0.0", "--plain-http", "--target", "stm32",
+        CliRunner.Result r = CliRunner.run("pull", "--state-dir", dir.resolve("state").toString(), repo("two") + ":1.0.0", "--plain-http", "--target", "stm32",
                 "--output", missing.toString());
         assertEquals(ExitCode.NOT_FOUND, r.exitCode(), r::toString);
         assertTrue(r.err().contains("esp32-v4.2, esp32-v5"), r::toString);
@@ -130,13 +130,14 @@ class RegistryRoundTripTest {
         Files.write(blob, bytes);
 
         Path out = dir.resolve("out/app");
-        CliRunner.Result r = CliRunner.run("pull", repo("corrupt") + ":1.0.0", "--plain-http", "--target", "t",
+        CliRunner.Result r = CliRunner.run("pull", "--state-dir", dir.resolve("state").toString(), repo("corrupt") + ":1.0.0", "--plain-http", "--target", "t",
                 "--output", out.toString());
         assertEquals(ExitCode.VERIFICATION, r.exitCode(), r::toString);
         assertTrue(r.err().contains("failed verification"), r::toString);
         assertFalse(Files.exists(out));
-        try (var files = Files.list(out.getParent())) {
-            assertEquals(0, files.count(), "no partial file left behind");
+        assertFalse(Files.exists(out.getParent()), "nothing written where the output would go");
+        try (var files = Files.list(dir.resolve("state/downloads"))) {
+            assertEquals(0, files.count(), "the bad bytes are not kept for a resume");
         }
     }
 
@@ -159,7 +160,7 @@ class RegistryRoundTripTest {
             store.pushManifest(manifest.toBytes(), MediaTypes.OCI_MANIFEST, "1.0.0");
         }
         Path out = dir.resolve("out");
-        CliRunner.Result r = CliRunner.run("pull", repo("malformed") + ":1.0.0", "--plain-http", "--target", "t",
+        CliRunner.Result r = CliRunner.run("pull", "--state-dir", dir.resolve("state").toString(), repo("malformed") + ":1.0.0", "--plain-http", "--target", "t",
                 "--output", out.toString());
         assertEquals(ExitCode.VERIFICATION, r.exitCode(), r::toString);
         assertTrue(r.err().contains("'version'"), r::toString);
@@ -187,7 +188,7 @@ class RegistryRoundTripTest {
         JsonNode pushed = json(CliRunner.run("push", layout, "--version", "0.1.0", "--target", "t=" + app,
                 "--channel", "stable", "--json"));
         Path out = dir.resolve("pulled");
-        JsonNode pulled = json(CliRunner.run("pull", layout + ":stable", "--target", "t", "--output", out.toString(),
+        JsonNode pulled = json(CliRunner.run("pull", "--state-dir", dir.resolve("state").toString(), layout + ":stable", "--target", "t", "--output", out.toString(),
                 "--json"));
         assertEquals(pushed.get("digest"), pulled.get("releaseDigest"));
         assertArrayEquals(Files.readAllBytes(app), Files.readAllBytes(out));

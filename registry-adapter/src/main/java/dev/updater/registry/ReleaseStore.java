@@ -31,10 +31,12 @@ public interface ReleaseStore extends AutoCloseable {
      */
     InputStream openBlob(OciDescriptor blob);
 
-    /** Same as {@link #openBlob(OciDescriptor)}, starting at {@code offset} (resume); the digest check needs the
-     *  caller to have hashed the first {@code offset} bytes itself, so this returns an unchecked stream of the
-     *  remaining bytes, cut off at the declared size. */
-    InputStream openBlobRange(OciDescriptor blob, long offset);
+    /**
+     * The blob's raw bytes from {@code offset} on, for resuming a download; NOT digest-checked (the caller hashes the
+     * whole blob itself, see {@code BlobDownloader}). The result says where the stream really starts: a server that
+     * ignores Range answers with the whole blob, and then {@link RangedStream#start()} is 0.
+     */
+    RangedStream openBlobFrom(OciDescriptor blob, long offset);
 
     boolean hasBlob(Digest digest);
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.registry.BlobSource;
 import dev.updater.registry.DigestMismatchException;
 import dev.updater.registry.NotFoundException;
+import dev.updater.registry.RangedStream;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreIoException;
 import dev.updater.registry.VerifiedManifest;
@@ -165,11 +166,11 @@ public final class OciLayoutStore implements ReleaseStore {
     }
 
     @Override
-    public InputStream openBlobRange(OciDescriptor blob, long offset) {
+    public RangedStream openBlobFrom(OciDescriptor blob, long offset) {
         try {
             InputStream in = Files.newInputStream(blobPath(blob.digest()));
             in.skipNBytes(offset);
-            return in;
+            return new RangedStream(in, offset);
         } catch (NoSuchFileException e) {
             throw new NotFoundException("blob " + blob.digest() + " is missing from " + describe());
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.updater.registry.BlobSource;
 import dev.updater.registry.DigestMismatchException;
 import dev.updater.registry.NotFoundException;
+import dev.updater.registry.RangedStream;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.ReleaseStore;
@@ -106,17 +107,17 @@ public final class RemoteRegistryStore implements ReleaseStore {
 
     @Override
     public InputStream openBlob(OciDescriptor blob) {
-        return new VerifyingInputStream(getBlob(blob, 0), blob.digest(), blob.size(),
+        return new VerifyingInputStream(openBlobFrom(blob, 0).in(), blob.digest(), blob.size(),
                 "blob " + blob.digest() + " from " + describe());
     }
 
     @Override
-    public InputStream openBlobRange(OciDescriptor blob, long offset) {
-        return getBlob(blob, offset);
-    }
-
-    private InputStream getBlob(OciDescriptor blob, long offset) {
-        Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
+    public RangedStream openBlobFrom(OciDescriptor blob, long offset) {
+        // If-Range makes a changed representation come back whole (200) rather than as a mismatched tail; the blob's
+        // digest is its identity, so it doubles as the validator when the registry sends no ETag.
+        Map<String, String> headers = offset > 0
+                ? Map.of("Range", "bytes=" + offset + "-", "If-Range", "\"" + blob.digest() + "\"")
+                : Map.of();
         HttpResponse<InputStream> response = http.send(RegistryHttp.Request.get(uri("blobs/" + blob.digest()),
                 pullScope(), headers), HttpResponse.BodyHandlers.ofInputStream());
         int status = response.statusCode();
@@ -125,18 +126,15 @@ public final class RemoteRegistryStore implements ReleaseStore {
             throw new NotFoundException("blob " + blob.digest() + " is missing from " + describe()
                     + "; the release is incomplete: push it again");
         }
-        if (offset > 0 && status == 200) {
-            // The server ignored Range: skip what we already have rather than trusting a partial restart.
-            InputStream in = response.body();
-            try {
-                in.skipNBytes(offset);
-            } catch (IOException e) {
-                throw new RegistryNetworkException("reading blob " + blob.digest() + " failed", e);
-            }
-            return in;
+        if (status == 206 && offset > 0) {
+            return new RangedStream(response.body(), offset);
         }
-        expect(response, offset > 0 ? 206 : 200, "GET blob " + blob.digest());
-        return response.body();
+        if (status == 416 && offset >= blob.size()) {
+            RegistryHttp.discard(response);
+            return new RangedStream(InputStream.nullInputStream(), offset);
+        }
+        expect(response, 200, "GET blob " + blob.digest());
+        return new RangedStream(response.body(), 0);
     }
 
     @Override

@@ -6,12 +6,13 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Exponential backoff with full jitter, bounded both in attempts and in total time, so a device on a flaky link
  * retries sensibly and a CI job never hangs. A server's {@code Retry-After} wins when it asks for longer (up to the
- * per-wait cap).
+ * one minute, so a misconfigured server cannot park a device for hours).
  */
 public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration totalBudget) {
 
     public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(10),
             Duration.ofSeconds(90));
+    private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(1);
     public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
 
     public RetryPolicy {
@@ -25,7 +26,7 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
     public Duration delayAfter(int attempt, Duration retryAfter) {
         long capMillis = Math.min(maxDelay.toMillis(), initialDelay.toMillis() << Math.min(attempt - 1, 20));
         long jittered = capMillis <= 0 ? 0 : ThreadLocalRandom.current().nextLong(capMillis / 2, capMillis + 1);
-        long wanted = Math.max(jittered, Math.min(retryAfter.toMillis(), maxDelay.toMillis()));
+        long wanted = Math.max(jittered, Math.min(retryAfter.toMillis(), MAX_RETRY_AFTER.toMillis()));
         return Duration.ofMillis(wanted);
     }
 }

@@ -1,0 +1,75 @@
+package dev.updater.cli;
+
+import dev.updater.delta.DeltaEngine;
+import dev.updater.delta.PatchFormat;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "diff",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Make a binary patch that turns OLD into NEW.",
+            "",
+            "The default format (updater) carries both files' sizes and SHA-256 digests and is applied by "
+                    + "'update patch' reading it once, front to back, in a few MiB of memory. The bsdiff40 format "
+                    + "is the classic bsdiff 4 format, for the bspatch tool found on most systems.",
+            "",
+            "Memory: about five times OLD's size plus NEW's size (set -Xmx through UPDATE_JAVA_OPTS).",
+            ""},
+        footerHeading = "%n",
+        footer = {
+            "Examples:",
+            "  update diff app-1.4.1 app-1.4.2 app-1.4.1-to-1.4.2.patch",
+            "  update diff app-1.4.1 app-1.4.2 app.bsdiff --format bsdiff40 && bspatch app-1.4.1 out app.bsdiff"})
+final class DiffCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "OLD", description = "The file a device already has.")
+    Path oldFile;
+
+    @Parameters(index = "1", paramLabel = "NEW", description = "The file the device should end up with.")
+    Path newFile;
+
+    @Parameters(index = "2", paramLabel = "PATCH", description = "Where to write the patch (replaced if present).")
+    Path patchFile;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "updater",
+            description = "updater (default) or bsdiff40.")
+    String format;
+
+    @Override
+    public Integer call() throws IOException {
+        PatchFormat patchFormat = switch (format.toLowerCase(Locale.ROOT)) {
+            case "updater" -> PatchFormat.UPDATER;
+            case "bsdiff40", "bsdiff" -> PatchFormat.BSDIFF40;
+            default -> throw new UsageException("unknown patch format '" + format + "': use updater or bsdiff40");
+        };
+        requireFile(oldFile, "OLD");
+        requireFile(newFile, "NEW");
+        long started = System.nanoTime();
+        DeltaEngine.diff(oldFile, newFile, patchFile, patchFormat);
+        long patchSize = Files.size(patchFile);
+        long newSize = Files.size(newFile);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%s: %d bytes (%.1f%% of %s's %d bytes), %s format, made in %.1f s%n", patchFile,
+                patchSize, newSize == 0 ? 0.0 : 100.0 * patchSize / newSize, newFile, newSize,
+                patchFormat.name().toLowerCase(Locale.ROOT), (System.nanoTime() - started) / 1e9);
+        return ExitCode.OK;
+    }
+
+    static void requireFile(Path file, String what) {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException(what + " file " + file + " does not exist or is not a regular file");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.updater.delta;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+
+/**
+ * Binary deltas between two versions of a file.
+ *
+ * <pre>{@code
+ * DeltaEngine.diff(oldApp, newApp, patch, PatchFormat.UPDATER);           // publisher
+ * try (InputStream in = blobStream) {
+ *     DeltaEngine.apply(installedApp, in, PatchFormat.UPDATER, newApp);  // client: streams, verifies, renames
+ * } catch (PatchException e) {
+ *     // fall back to the full payload: nothing was written at newApp
+ * }
+ * }</pre>
+ *
+ * <p>Diff holds both files and a suffix array of the old one in memory (about 5x the old size plus the new size).
+ * Apply reads the old file by position and writes the new one sequentially, with a heap use bounded by its buffers.
+ */
+public final class DeltaEngine {
+    /** Files a diff loads into arrays: Java arrays stop just below 2 GiB. */
+    static final long MAX_DIFF_INPUT = Integer.MAX_VALUE - 64;
+
+    private DeltaEngine() {}
+
+    /**
+     * Writes to {@code patchOut} a patch that turns {@code oldFile} into {@code newFile}. The patch appears at
+     * {@code patchOut} complete or not at all.
+     */
+    public static void diff(Path oldFile, Path newFile, Path patchOut, PatchFormat format) throws IOException {
+        byte[] oldData = readForDiff(oldFile);
+        byte[] newData = readForDiff(newFile);
+        DeltaPlan plan = Differ.plan(oldData, newData);
+        Path target = patchOut.toAbsolutePath();
+        Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16)) {
+                switch (format) {
+                    case UPDATER -> UpdaterPatchWriter.write(oldData, newData, plan, out);
+                    case BSDIFF40 -> Bsdiff40Writer.write(oldData, newData, plan, out);
+                }
+            }
+            try {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Applies {@code patch} to {@code oldFile}, writing {@code newFileOut} through a temporary file renamed into place
+     * once the result is verified. For {@link PatchFormat#UPDATER} the source digest is checked before and the target
+     * digest after; BSDIFF40 carries no digests, so its caller checks the result's digest itself.
+     *
+     * @throws PatchException the patch is truncated, corrupt, hostile or for another source; nothing is left at
+     *     {@code newFileOut}
+     * @throws IOException reading the old file or writing the new one failed
+     */
+    public static void apply(Path oldFile, InputStream patch, PatchFormat format, Path newFileOut)
+            throws IOException {
+        switch (format) {
+            case UPDATER -> UpdaterPatchApplier.apply(oldFile, patch, newFileOut);
+            case BSDIFF40 -> Bsdiff40Applier.apply(oldFile, patch, newFileOut);
+        }
+    }
+
+    /** The format of a patch file, from its first bytes; a {@link PatchException} if it is neither. */
+    public static PatchFormat detectFormat(Path patch) throws IOException {
+        byte[] start = new byte[8];
+        int n;
+        try (InputStream in = Files.newInputStream(patch)) {
+            n = in.readNBytes(start, 0, 8);
+        }
+        if (n == 8 && Arrays.equals(start, UpdaterFormat.MAGIC)) {
+            return PatchFormat.UPDATER;
+        }
+        if (n == 8 && Arrays.equals(start, Bsdiff40Writer.MAGIC)) {
+            return PatchFormat.BSDIFF40;
+        }
+        throw new PatchException(patch + " is not a patch this tool knows (neither an updater patch nor BSDIFF40)");
+    }
+
+    private static byte[] readForDiff(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_DIFF_INPUT) {
+            throw new IOException(file + " is " + size + " bytes; diff handles files up to 2 GiB");
+        }
+        return Files.readAllBytes(file);
+    }
+}

@@ -1,0 +1,235 @@
+package dev.updater.delta;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * bsdiff-class matching: find, with a suffix array of the old file, the longest exact match for each position of
+ * the new file; keep a match once it beats, by more than {@link #MIN_GAIN} bytes, what simply continuing the
+ * previous alignment would give; then stretch each alignment forwards and backwards while at least half of the bytes
+ * still agree (approximate matches: recompiled code differs in scattered addresses, which the difference bytes carry
+ * as mostly zeros and compress well).
+ *
+ * <p>Large new files are cut in independent slices matched in parallel against the same read-only suffix array;
+ * a slice boundary costs at most one extra step.
+ */
+final class Differ {
+    /** Bytes an exact match must gain over the running alignment before it starts a new step. */
+    static final int MIN_GAIN = 8;
+    /** Below this many new bytes, one thread does the whole file: slicing costs more than it saves. */
+    static final int PARALLEL_THRESHOLD = 4 << 20;
+
+    private final byte[] oldData;
+    private final byte[] newData;
+    private final int[] suffixes;
+
+    private Differ(byte[] oldData, byte[] newData, int[] suffixes) {
+        this.oldData = oldData;
+        this.newData = newData;
+        this.suffixes = suffixes;
+    }
+
+    static DeltaPlan plan(byte[] oldData, byte[] newData) {
+        return plan(oldData, newData, Runtime.getRuntime().availableProcessors());
+    }
+
+    static DeltaPlan plan(byte[] oldData, byte[] newData, int threads) {
+        return plan(oldData, newData, threads, PARALLEL_THRESHOLD);
+    }
+
+    static DeltaPlan plan(byte[] oldData, byte[] newData, int threads, int parallelThreshold) {
+        Differ differ = new Differ(oldData, newData, SuffixArrays.of(oldData));
+        int slices = newData.length < parallelThreshold ? 1 : Math.max(1, Math.min(threads, 8));
+        if (slices == 1) {
+            return differ.scan(0, newData.length);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(slices, r -> {
+            Thread thread = new Thread(r, "delta-differ");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<DeltaPlan>> parts = new ArrayList<>();
+            long length = newData.length;
+            for (int s = 0; s < slices; s++) {
+                int from = (int) (length * s / slices);
+                int to = (int) (length * (s + 1) / slices);
+                parts.add(pool.submit(() -> differ.scan(from, to)));
+            }
+            DeltaPlan whole = new DeltaPlan();
+            for (Future<DeltaPlan> part : parts) {
+                whole.addAll(part.get());
+            }
+            return whole;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while computing a delta", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Plans new bytes {@code [from, to)}; matches never reach past {@code to}, so slices are independent. */
+    private DeltaPlan scan(int from, int to) {
+        DeltaPlan plan = new DeltaPlan();
+        int oldSize = oldData.length;
+        int scan = from;
+        int matchLength = 0;
+        int matchPosition = 0;
+        int lastScan = from;
+        int lastPosition = 0;
+        int lastOffset = 0;
+        long[] found = new long[1];
+        while (scan < to) {
+            int oldScore = 0;
+            int scored = scan += matchLength;
+            for (; scan < to; scan++) {
+                matchLength = longestMatch(scan, to, found);
+                matchPosition = (int) found[0];
+                for (; scored < scan + matchLength; scored++) {
+                    int o = scored + lastOffset;
+                    if (o >= 0 && o < oldSize && oldData[o] == newData[scored]) {
+                        oldScore++;
+                    }
+                }
+                if ((matchLength == oldScore && matchLength != 0) || matchLength > oldScore + MIN_GAIN) {
+                    break;
+                }
+                int o = scan + lastOffset;
+                if (o >= 0 && o < oldSize && oldData[o] == newData[scan]) {
+                    oldScore--;
+                }
+            }
+            if (matchLength == oldScore && scan != to) {
+                continue;
+            }
+            int forward = forwardExtension(lastScan, lastPosition, scan);
+            int backward = scan < to ? backwardExtension(lastScan, scan, matchPosition) : 0;
+            int overlap = lastScan + forward - (scan - backward);
+            if (overlap > 0) {
+                int split = bestSplit(lastScan + forward - overlap, lastPosition + forward - overlap,
+                        scan - backward, matchPosition - backward, overlap);
+                forward += split - overlap;
+                backward -= split;
+            }
+            plan.add(lastPosition, forward, (scan - backward) - (lastScan + forward));
+            lastScan = scan - backward;
+            lastPosition = matchPosition - backward;
+            lastOffset = matchPosition - scan;
+        }
+        return plan;
+    }
+
+    /** How far the alignment starting at new {@code lastScan} / old {@code lastPosition} pays to extend. */
+    private int forwardExtension(int lastScan, int lastPosition, int scan) {
+        int agree = 0;
+        int best = 0;
+        int bestLength = 0;
+        for (int i = 0; lastScan + i < scan && lastPosition + i < oldData.length; ) {
+            if (oldData[lastPosition + i] == newData[lastScan + i]) {
+                agree++;
+            }
+            i++;
+            if (agree * 2 - i > best * 2 - bestLength) {
+                best = agree;
+                bestLength = i;
+            }
+        }
+        return bestLength;
+    }
+
+    /** How far back from the new match at new {@code scan} / old {@code position} it pays to extend. */
+    private int backwardExtension(int lastScan, int scan, int position) {
+        int agree = 0;
+        int best = 0;
+        int bestLength = 0;
+        for (int i = 1; scan >= lastScan + i && position >= i; i++) {
+            if (oldData[position - i] == newData[scan - i]) {
+                agree++;
+            }
+            if (agree * 2 - i > best * 2 - bestLength) {
+                best = agree;
+                bestLength = i;
+            }
+        }
+        return bestLength;
+    }
+
+    /** Where, in an overlap of both extensions, the forward one should hand over to the backward one. */
+    private int bestSplit(int newA, int oldA, int newB, int oldB, int overlap) {
+        int score = 0;
+        int best = 0;
+        int split = 0;
+        for (int i = 0; i < overlap; i++) {
+            if (newData[newA + i] == oldData[oldA + i]) {
+                score++;
+            }
+            if (newData[newB + i] == oldData[oldB + i]) {
+                score--;
+            }
+            if (score > best) {
+                best = score;
+                split = i + 1;
+            }
+        }
+        return split;
+    }
+
+    /**
+     * The length of the longest prefix of new {@code [at, end)} found in the old file; its old position goes to
+     * {@code position[0]}. Binary search over the suffix array that skips the prefix both bounds already share.
+     */
+    private int longestMatch(int at, int end, long[] position) {
+        int oldSize = oldData.length;
+        if (oldSize == 0) {
+            position[0] = 0;
+            return 0;
+        }
+        int lo = 0;
+        int hi = oldSize - 1;
+        int lcpLo = commonPrefix(suffixes[lo], at, end, 0);
+        int lcpHi = commonPrefix(suffixes[hi], at, end, 0);
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            int known = Math.min(lcpLo, lcpHi);
+            int start = suffixes[mid];
+            int lcp = commonPrefix(start, at, end, known);
+            if (lcp == end - at || (start + lcp < oldSize && (oldData[start + lcp] & 0xff) > (newData[at + lcp] & 0xff))) {
+                hi = mid;
+                lcpHi = lcp;
+            } else if (start + lcp == oldSize || (oldData[start + lcp] & 0xff) < (newData[at + lcp] & 0xff)) {
+                lo = mid;
+                lcpLo = lcp;
+            } else {
+                hi = mid;
+                lcpHi = lcp;
+            }
+        }
+        if (lcpLo >= lcpHi) {
+            position[0] = suffixes[lo];
+            return lcpLo;
+        }
+        position[0] = suffixes[hi];
+        return lcpHi;
+    }
+
+    private int commonPrefix(int oldStart, int newStart, int newEnd, int known) {
+        int limit = Math.min(oldData.length - oldStart, newEnd - newStart);
+        int i = known;
+        if (i > limit) {
+            return limit;
+        }
+        int mismatch = java.util.Arrays.mismatch(oldData, oldStart + i, oldStart + limit,
+                newData, newStart + i, newStart + limit);
+        return mismatch < 0 ? limit : i + mismatch;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.updater.delta;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+
+/**
+ * The file an apply writes: a temporary sibling of the destination, hashed as it is written, renamed into place
+ * only by {@link #commit()}. {@link #close()} without a commit deletes it, so a failed apply leaves nothing behind.
+ */
+final class OutputFile implements AutoCloseable {
+    private final Path destination;
+    private final Path temporary;
+    private final OutputStream out;
+    private final MessageDigest digest = Sha256.newDigest();
+    private long written;
+    private boolean committed;
+
+    OutputFile(Path destination) throws IOException {
+        this.destination = destination.toAbsolutePath();
+        Path directory = this.destination.getParent();
+        this.temporary = Files.createTempFile(directory, "." + this.destination.getFileName(), ".partial");
+        this.out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16);
+    }
+
+    void write(byte[] bytes, int offset, int length) throws IOException {
+        digest.update(bytes, offset, length);
+        out.write(bytes, offset, length);
+        written += length;
+    }
+
+    long written() {
+        return written;
+    }
+
+    /** The SHA-256 of everything written; call once, before {@link #commit()}. */
+    byte[] sha256() {
+        return digest.digest();
+    }
+
+    void commit() throws IOException {
+        out.close();
+        try {
+            Files.move(temporary, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, destination, StandardCopyOption.REPLACE_EXISTING);
+        }
+        committed = true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!committed) {
+            try {
+                out.close();
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package dev.updater.delta;
+
+import static dev.updater.delta.UpdaterFormat.HEADER_SIZE;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import org.tukaani.xz.SingleXZInputStream;
+
+/**
+ * Applies a patch in our format reading it once, front to back. Every number is checked against the header and the
+ * format's hard limits before it is used; the heap holds one segment's steps and difference bytes at most.
+ */
+final class UpdaterPatchApplier {
+    private static final int CHUNK = 1 << 16;
+
+    private UpdaterPatchApplier() {}
+
+    record Header(long sourceSize, long targetSize, byte[] sourceSha256, byte[] targetSha256) {}
+
+    static Header readHeader(InputStream patch) throws IOException {
+        byte[] header = new byte[HEADER_SIZE];
+        PatchIo.readFully(patch, header, 0, 8, "the header");
+        if (!Arrays.equals(header, 0, 8, UpdaterFormat.MAGIC, 0, 8)) {
+            throw new PatchException("not an updater patch (bad magic; a bsdiff patch starts with BSDIFF40)");
+        }
+        PatchIo.readFully(patch, header, 8, HEADER_SIZE - 8, "the header");
+        if (header[8] != UpdaterFormat.VERSION) {
+            throw new PatchException("patch format version " + (header[8] & 0xff) + " is not supported (this client "
+                    + "applies version " + UpdaterFormat.VERSION + "): fetch the full payload instead");
+        }
+        if (header[9] != UpdaterFormat.COMPRESSION_XZ) {
+            throw new PatchException("patch compression " + (header[9] & 0xff) + " is not supported");
+        }
+        for (int i = 10; i < 16; i++) {
+            if (header[i] != 0) {
+                throw new PatchException("patch header has non-zero reserved bytes");
+            }
+        }
+        long sourceSize = PatchIo.readLongBigEndian(header, 16);
+        long targetSize = PatchIo.readLongBigEndian(header, 24);
+        if (sourceSize < 0 || sourceSize > UpdaterFormat.MAX_FILE_SIZE
+                || targetSize < 0 || targetSize > UpdaterFormat.MAX_FILE_SIZE) {
+            throw new PatchException("patch header declares impossible sizes (source " + sourceSize + ", target "
+                    + targetSize + " bytes)");
+        }
+        return new Header(sourceSize, targetSize, Arrays.copyOfRange(header, 32, 64),
+                Arrays.copyOfRange(header, 64, 96));
+    }
+
+    static void apply(Path oldPath, InputStream patch, Path newPath) throws IOException {
+        InputStream raw = new PatchInput(patch, "header");
+        Header header = readHeader(raw);
+        try (OldFile old = new OldFile(oldPath)) {
+            if (old.size() != header.sourceSize()) {
+                throw new PatchException("patch was made for a source of " + header.sourceSize() + " bytes, but "
+                        + oldPath + " has " + old.size() + ": it applies to another version");
+            }
+            byte[] sourceDigest = Sha256.of(oldPath);
+            if (!MessageDigest.isEqual(sourceDigest, header.sourceSha256())) {
+                throw new PatchException("patch was made for a source with SHA-256 " + Sha256.hex(header.sourceSha256())
+                        + ", but " + oldPath + " has " + Sha256.hex(sourceDigest) + ": it applies to another version");
+            }
+            try (InputStream body = new BufferedInputStream(new PatchInput(new LazyXz(patch), "compressed body"), CHUNK);
+                    OutputFile out = new OutputFile(newPath)) {
+                new Segments(old, header, body, out).applyAll();
+                PatchIo.skipToEnd(body);
+                PatchIo.skipToEnd(new PatchInput(patch, "end"));
+                byte[] targetDigest = out.sha256();
+                if (!MessageDigest.isEqual(targetDigest, header.targetSha256())) {
+                    throw new PatchException("patched file has SHA-256 " + Sha256.hex(targetDigest) + " but the patch "
+                            + "promised " + Sha256.hex(header.targetSha256()) + ": the patch is corrupt");
+                }
+                out.commit();
+            }
+        }
+    }
+
+    /** The body's segments, applied one after the other into the output. */
+    private static final class Segments {
+        private final OldFile old;
+        private final Header header;
+        private final InputStream body;
+        private final OutputFile out;
+        private final byte[] chunk = new byte[CHUNK];
+        private long[] adds = new long[0];
+        private long[] copies = new long[0];
+        private long[] oldPositions = new long[0];
+        private byte[] differences = new byte[0];
+        private long oldCursor;
+
+        Segments(OldFile old, Header header, InputStream body, OutputFile out) {
+            this.old = old;
+            this.header = header;
+            this.body = body;
+            this.out = out;
+        }
+
+        void applyAll() throws IOException {
+            while (true) {
+                long count = PatchIo.readVarint(body, "a segment header");
+                if (count == 0) {
+                    break;
+                }
+                if (count > UpdaterFormat.MAX_SEGMENT_STEPS) {
+                    throw new PatchException("patch segment has " + count + " steps, more than the limit of "
+                            + UpdaterFormat.MAX_SEGMENT_STEPS);
+                }
+                applySegment((int) count);
+            }
+            if (out.written() != header.targetSize()) {
+                throw new PatchException("patch ends after " + out.written() + " of the " + header.targetSize()
+                        + " bytes it promised");
+            }
+        }
+
+        private void applySegment(int count) throws IOException {
+            long addTotal = PatchIo.readVarint(body, "a segment header");
+            long copyTotal = PatchIo.readVarint(body, "a segment header");
+            if (addTotal > UpdaterFormat.MAX_SEGMENT_ADD_BYTES) {
+                throw new PatchException("patch segment needs " + addTotal + " difference bytes, more than the limit "
+                        + "of " + UpdaterFormat.MAX_SEGMENT_ADD_BYTES);
+            }
+            if (copyTotal > header.targetSize() || out.written() + addTotal + copyTotal > header.targetSize()) {
+                throw new PatchException("patch segment would write past the declared target size of "
+                        + header.targetSize() + " bytes");
+            }
+            readSteps(count, addTotal, copyTotal);
+            readRuns((int) addTotal);
+            int consumed = 0;
+            for (int i = 0; i < count; i++) {
+                consumed = addFromOld(oldPositions[i], (int) adds[i], consumed);
+                copyLiteral(copies[i]);
+            }
+        }
+
+        private void readSteps(int count, long addTotal, long copyTotal) throws IOException {
+            if (adds.length < count) {
+                adds = new long[count];
+                copies = new long[count];
+                oldPositions = new long[count];
+            }
+            long addSum = 0;
+            long copySum = 0;
+            for (int i = 0; i < count; i++) {
+                long add = PatchIo.readVarint(body, "a step");
+                long copy = PatchIo.readVarint(body, "a step");
+                long delta = PatchIo.readSignedVarint(body, "a step");
+                if (add > addTotal - addSum || copy > copyTotal - copySum) {
+                    throw new PatchException("patch step lengths exceed their segment's totals");
+                }
+                if (add == 0 && copy == 0) {
+                    throw new PatchException("patch has an empty step");
+                }
+                long position = oldCursor + delta;
+                if (delta < -header.sourceSize() || delta > header.sourceSize()
+                        || position < 0 || position > header.sourceSize() - add) {
+                    throw new PatchException("patch step reads source bytes [" + position + ", " + (position + add)
+                            + ") outside the " + header.sourceSize() + "-byte source");
+                }
+                addSum += add;
+                copySum += copy;
+                adds[i] = add;
+                copies[i] = copy;
+                oldPositions[i] = position;
+                oldCursor = position + add;
+            }
+            if (addSum != addTotal || copySum != copyTotal) {
+                throw new PatchException("patch segment totals do not match its steps");
+            }
+        }
+
+        private void readRuns(int addTotal) throws IOException {
+            if (differences.length < addTotal) {
+                differences = new byte[addTotal];
+            }
+            int filled = 0;
+            while (filled < addTotal) {
+                long zeros = PatchIo.readVarint(body, "difference runs");
+                long literals = PatchIo.readVarint(body, "difference runs");
+                if (zeros + literals == 0 || zeros + literals > addTotal - filled) {
+                    throw new PatchException("patch difference runs do not add up to their segment's total");
+                }
+                Arrays.fill(differences, filled, filled + (int) zeros, (byte) 0);
+                filled += (int) zeros;
+                PatchIo.readFully(body, differences, filled, (int) literals, "difference bytes");
+                filled += (int) literals;
+            }
+        }
+
+        private int addFromOld(long position, int length, int consumed) throws IOException {
+            while (length > 0) {
+                int n = Math.min(length, chunk.length);
+                old.read(position, chunk, 0, n);
+                for (int k = 0; k < n; k++) {
+                    chunk[k] += differences[consumed + k];
+                }
+                out.write(chunk, 0, n);
+                position += n;
+                consumed += n;
+                length -= n;
+            }
+            return consumed;
+        }
+
+        private void copyLiteral(long length) throws IOException {
+            while (length > 0) {
+                int n = (int) Math.min(length, chunk.length);
+                PatchIo.readFully(body, chunk, 0, n, "literal bytes");
+                out.write(chunk, 0, n);
+                length -= n;
+            }
+        }
+    }
+
+    /**
+     * Opens the xz decoder on first read, so that a malformed xz header surfaces as a read failure of the body
+     * (and so as a {@link PatchException}), with the decoder's memory limit applied before anything is allocated.
+     */
+    private static final class LazyXz extends InputStream {
+        private final InputStream raw;
+        private InputStream xz;
+
+        LazyXz(InputStream raw) {
+            this.raw = raw;
+        }
+
+        private InputStream xz() throws IOException {
+            if (xz == null) {
+                xz = new SingleXZInputStream(raw, UpdaterFormat.XZ_MEMORY_LIMIT_KIB);
+            }
+            return xz;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return xz().read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return xz().read(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (xz != null) {
+                xz.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.updater.delta;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
+
+/**
+ * Mutated, truncated and hand-made hostile patches: each apply ends in a {@link PatchException} (leaving no file) or
+ * in the exact new file, never in another exception. CI runs {@value #DEFAULT_COUNT} mutations; run more with
+ * {@code mvn -B -o test -pl oras-update-cli -am -Dtest=DeltaFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Ddelta.fuzz.count=10000} (and {@code -Ddelta.fuzz.seed=N} to replay a run).
+ */
+class DeltaFuzzTest {
+    static final int DEFAULT_COUNT = 1000;
+
+    private static DeltaTestFiles files;
+    private static Path oldFile;
+    private static byte[] newData;
+    private static byte[] ours;
+    private static byte[] bsdiff;
+
+    @BeforeAll
+    static void makePatches() throws IOException {
+        files = new DeltaTestFiles();
+        byte[] oldData = DeltaTestFiles.codeLike(11, 12_000);
+        newData = DeltaTestFiles.nextRelease(oldData, 12);
+        oldFile = files.write("old", oldData);
+        Path newFile = files.write("new", newData);
+        DeltaEngine.diff(oldFile, newFile, files.dir.resolve("ours"), PatchFormat.UPDATER);
+        DeltaEngine.diff(oldFile, newFile, files.dir.resolve("bsdiff"), PatchFormat.BSDIFF40);
+        ours = Files.readAllBytes(files.dir.resolve("ours"));
+        bsdiff = Files.readAllBytes(files.dir.resolve("bsdiff"));
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        files.close();
+    }
+
+    @Test
+    void mutatedPatchesFailWithPatchExceptionOrApplyCorrectly() throws IOException {
+        int count = Integer.getInteger("delta.fuzz.count", DEFAULT_COUNT);
+        long seed = Long.getLong("delta.fuzz.seed", 20261127L);
+        Random random = new Random(seed);
+        Path out = files.dir.resolve("fuzz-out");
+        int rejected = 0;
+        List<String> wrong = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            PatchFormat format = i % 2 == 0 ? PatchFormat.UPDATER : PatchFormat.BSDIFF40;
+            byte[] patch = mutate(format == PatchFormat.UPDATER ? ours : bsdiff, random);
+            try {
+                DeltaEngine.apply(oldFile, new ByteArrayInputStream(patch), format, out);
+                if (!Arrays.equals(newData, Files.readAllBytes(out))) {
+                    wrong.add("#" + i + " " + format + ": applied to a wrong result");
+                }
+                Files.delete(out);
+            } catch (PatchException e) {
+                rejected++;
+                if (Files.exists(out)) {
+                    wrong.add("#" + i + " " + format + ": output left behind after " + e.getMessage());
+                }
+            } catch (Exception | Error e) {
+                wrong.add("#" + i + " " + format + ": " + e);
+            }
+        }
+        System.out.printf("delta fuzz: %d mutated patches (seed %d): %d rejected with PatchException, %d applied "
+                + "correctly, %d wrong%n", count, seed, rejected, count - rejected - wrong.size(), wrong.size());
+        assertEquals(List.of(), wrong, "seed " + seed);
+        assertTrue(rejected > count / 2, "most mutations must be caught, only " + rejected + " were");
+        assertNoTemporaryFiles();
+    }
+
+    @Test
+    void hostileHeadersAreRejectedBeforeAnyAllocation() {
+        byte[] huge = ours.clone();
+        PatchIo.writeLongBigEndian(huge, 24, Long.MAX_VALUE);
+        assertRejected(huge, PatchFormat.UPDATER, "impossible sizes");
+
+        byte[] otherSource = ours.clone();
+        otherSource[40] ^= 1;
+        assertRejected(otherSource, PatchFormat.UPDATER, "another version");
+
+        byte[] hugeBsdiff = bsdiff.clone();
+        PatchIo.writeBsdiffLong(hugeBsdiff, 24, Long.MAX_VALUE);
+        assertRejected(hugeBsdiff, PatchFormat.BSDIFF40, "impossible new size");
+
+        byte[] longStreams = bsdiff.clone();
+        PatchIo.writeBsdiffLong(longStreams, 8, 1L << 50);
+        assertRejected(longStreams, PatchFormat.BSDIFF40, "longer than");
+    }
+
+    @Test
+    void hostileBodiesAreRejected() throws IOException {
+        // A segment asking for a 1 GiB difference buffer.
+        assertRejected(ourPatchWithBody(body(1, 1L << 30, 0)), PatchFormat.UPDATER, "limit");
+        // A step reading past the end of the source file.
+        assertRejected(ourPatchWithBody(body(1, 10, 0, 10, 0, 1L << 20)), PatchFormat.UPDATER, "outside");
+        // A step producing nothing (would loop without progress).
+        assertRejected(ourPatchWithBody(body(1, 0, 0, 0, 0, 0)), PatchFormat.UPDATER, "empty step");
+        // Difference runs of zero length (would loop without progress).
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0, 0, 0, 0)), PatchFormat.UPDATER, "runs");
+        // More output than the header promised.
+        assertRejected(ourPatchWithBody(body(1, 0, (long) newData.length + 1)), PatchFormat.UPDATER, "past");
+        // The body ends before the promised target is complete.
+        assertRejected(ourPatchWithBody(body(0)), PatchFormat.UPDATER, "ends after");
+    }
+
+    @Test
+    void emptyAndGarbageStreamsAreRejected() {
+        assertRejected(new byte[0], PatchFormat.UPDATER, "truncated");
+        assertRejected(new byte[0], PatchFormat.BSDIFF40, "shorter");
+        assertRejected("BSDIFF40 but nothing else of a patch".getBytes(), PatchFormat.UPDATER, "magic");
+        assertRejected(ours, PatchFormat.BSDIFF40, "magic");
+    }
+
+    private static void assertRejected(byte[] patch, PatchFormat format, String messagePart) {
+        Path out = files.dir.resolve("rejected-out");
+        PatchException e = assertThrows(PatchException.class,
+                () -> DeltaEngine.apply(oldFile, new ByteArrayInputStream(patch), format, out));
+        assertTrue(e.getMessage().contains(messagePart), "message '" + e.getMessage() + "' should say " + messagePart);
+        assertFalse(Files.exists(out));
+    }
+
+    private static void assertNoTemporaryFiles() throws IOException {
+        try (Stream<Path> list = Files.list(files.dir)) {
+            List<String> names = list.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(List.of("bsdiff", "new", "old", "ours"), names);
+        }
+    }
+
+    /** A body of varints: the values given, in order. */
+    private static byte[] body(long... varints) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (long v : varints) {
+            PatchIo.writeVarint(b, v);
+        }
+        return b.toByteArray();
+    }
+
+    /** Our header for the test's old/new pair (valid digests) over a hand-made, properly compressed body. */
+    private static byte[] ourPatchWithBody(byte[] body) throws IOException {
+        ByteArrayOutputStream patch = new ByteArrayOutputStream();
+        patch.write(ours, 0, UpdaterFormat.HEADER_SIZE);
+        try (XZOutputStream xz = new XZOutputStream(patch, new LZMA2Options(1))) {
+            xz.write(body);
+        }
+        return patch.toByteArray();
+    }
+
+    private static byte[] mutate(byte[] patch, Random random) {
+        byte[] p = patch.clone();
+        switch (random.nextInt(8)) {
+            case 0 -> { // truncate anywhere
+                return Arrays.copyOf(p, random.nextInt(p.length));
+            }
+            case 1 -> { // flip a few bits
+                for (int k = 1 + random.nextInt(4); k > 0; k--) {
+                    p[random.nextInt(p.length)] ^= (byte) (1 << random.nextInt(8));
+                }
+            }
+            case 2 -> { // overwrite a run with random bytes
+                int at = random.nextInt(p.length);
+                for (int k = random.nextInt(16); k > 0 && at < p.length; k--) {
+                    p[at++] = (byte) random.nextInt(256);
+                }
+            }
+            case 3 -> { // corrupt a header byte (sizes, lengths, digests, version)
+                int headerSize = p.length > 32 && p[0] == 'B' ? 32 : UpdaterFormat.HEADER_SIZE;
+                p[random.nextInt(Math.min(headerSize, p.length))] = (byte) random.nextInt(256);
+            }
+            case 4 -> { // insert random bytes
+                int at = random.nextInt(p.length + 1);
+                byte[] extra = new byte[1 + random.nextInt(8)];
+                random.nextBytes(extra);
+                byte[] grown = new byte[p.length + extra.length];
+                System.arraycopy(p, 0, grown, 0, at);
+                System.arraycopy(extra, 0, grown, at, extra.length);
+                System.arraycopy(p, at, grown, at + extra.length, p.length - at);
+                return grown;
+            }
+            case 5 -> { // delete a range
+                int at = random.nextInt(p.length);
+                int length = Math.min(p.length - at, 1 + random.nextInt(32));
+                byte[] shrunk = new byte[p.length - length];
+                System.arraycopy(p, 0, shrunk, 0, at);
+                System.arraycopy(p, at + length, shrunk, at, p.length - at - length);
+                return shrunk;
+            }
+            case 6 -> { // zero a range
+                int at = random.nextInt(p.length);
+                Arrays.fill(p, at, Math.min(p.length, at + 1 + random.nextInt(64)), (byte) 0);
+            }
+            default -> { // append garbage
+                byte[] tail = new byte[1 + random.nextInt(16)];
+                random.nextBytes(tail);
+                byte[] grown = Arrays.copyOf(p, p.length + tail.length);
+                System.arraycopy(tail, 0, grown, p.length, tail.length);
+                return grown;
+            }
+        }
+        return p;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.updater.delta;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.Arrays;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.Tuple.Tuple2;
+
+/** patch(old, diff(old, new)) == new, for both formats, over random and structured pairs. */
+class DeltaRoundTripProperties {
+
+    @Property(tries = 100)
+    void roundTripsInOurFormat(@ForAll("pairs") Tuple2<byte[], byte[]> pair) throws IOException {
+        try (DeltaTestFiles files = new DeltaTestFiles()) {
+            assertArrayEquals(pair.get2(), files.roundTrip(pair.get1(), pair.get2(), PatchFormat.UPDATER));
+        }
+    }
+
+    @Property(tries = 100)
+    void roundTripsInBsdiff40(@ForAll("pairs") Tuple2<byte[], byte[]> pair) throws IOException {
+        try (DeltaTestFiles files = new DeltaTestFiles()) {
+            assertArrayEquals(pair.get2(), files.roundTrip(pair.get1(), pair.get2(), PatchFormat.BSDIFF40));
+        }
+    }
+
+    /** The parallel differ cuts the new file in slices; plans made that way must rebuild it exactly too. */
+    @Property(tries = 40)
+    void slicedPlansRoundTrip(@ForAll("pairs") Tuple2<byte[], byte[]> pair) throws IOException {
+        byte[] oldData = pair.get1();
+        byte[] newData = pair.get2();
+        DeltaPlan plan = Differ.plan(oldData, newData, 3, 0);
+        java.io.ByteArrayOutputStream patch = new java.io.ByteArrayOutputStream();
+        UpdaterPatchWriter.write(oldData, newData, plan, patch);
+        try (DeltaTestFiles files = new DeltaTestFiles()) {
+            java.nio.file.Path oldFile = files.write("old", oldData);
+            java.nio.file.Path rebuilt = files.dir.resolve("rebuilt");
+            DeltaEngine.apply(oldFile, new java.io.ByteArrayInputStream(patch.toByteArray()), PatchFormat.UPDATER,
+                    rebuilt);
+            assertArrayEquals(newData, java.nio.file.Files.readAllBytes(rebuilt));
+        }
+    }
+
+    @Example
+    void similarFilesGiveSmallPatches() throws IOException {
+        byte[] oldData = DeltaTestFiles.codeLike(7, 200_000);
+        byte[] newData = DeltaTestFiles.nextRelease(oldData, 8);
+        try (DeltaTestFiles files = new DeltaTestFiles()) {
+            assertArrayEquals(newData, files.roundTrip(oldData, newData, PatchFormat.UPDATER));
+            long patchSize = java.nio.file.Files.size(files.dir.resolve("patch"));
+            assertTrue(patchSize < newData.length / 20, "patch of " + patchSize + " bytes for a small edit");
+        }
+    }
+
+    @Example
+    void identicalFilesGiveATinyPatch() throws IOException {
+        byte[] data = DeltaTestFiles.codeLike(3, 300_000);
+        try (DeltaTestFiles files = new DeltaTestFiles()) {
+            assertArrayEquals(data, files.roundTrip(data, data, PatchFormat.UPDATER));
+            assertTrue(java.nio.file.Files.size(files.dir.resolve("patch")) < 300);
+        }
+    }
+
+    @Provide
+    Arbitrary<Tuple2<byte[], byte[]>> pairs() {
+        Arbitrary<byte[]> base = Arbitraries.oneOf(
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(3000),
+                Arbitraries.bytes().between((byte) 0, (byte) 3).array(byte[].class).ofMaxSize(3000),
+                Arbitraries.longs().flatMap(seed -> Arbitraries.integers().between(0, 20_000)
+                        .map(size -> DeltaTestFiles.codeLike(seed, size))),
+                Arbitraries.integers().between(0, 20_000).map(byte[]::new));
+        return Arbitraries.oneOf(
+                Combinators.combine(base, base).as(Tuple::of),
+                base.map(b -> Tuple.of(new byte[0], b)),
+                base.map(b -> Tuple.of(b, new byte[0])),
+                base.map(b -> Tuple.of(b, b.clone())),
+                Combinators.combine(base, edits()).as((b, edit) -> Tuple.of(b, edit.apply(b))));
+    }
+
+    private interface Edit {
+        byte[] apply(byte[] old);
+    }
+
+    /** Inserts, deletes, shifts, repeated blocks, large zero runs and scattered byte edits, alone or chained. */
+    private Arbitrary<Edit> edits() {
+        Arbitrary<Edit> one = Arbitraries.oneOf(
+                Arbitraries.integers().between(0, 5000).map(n -> old -> splice(old, old.length / 2, 0, random(n))),
+                Arbitraries.integers().between(1, 5000).map(n -> old -> splice(old, old.length / 3, n, new byte[0])),
+                Arbitraries.integers().between(1, 4000).map(n -> old -> concat(Arrays.copyOfRange(old,
+                        Math.min(n, old.length), old.length), Arrays.copyOfRange(old, 0, Math.min(n, old.length)))),
+                Arbitraries.integers().between(1, 8).map(times -> old -> {
+                    byte[] block = Arrays.copyOfRange(old, 0, Math.min(old.length, 700));
+                    byte[] out = old;
+                    for (int i = 0; i < times; i++) {
+                        out = splice(out, out.length / 2, 0, block);
+                    }
+                    return out;
+                }),
+                Arbitraries.integers().between(1, 60_000).map(n -> old -> splice(old, old.length / 4, 0,
+                        new byte[n])),
+                Arbitraries.integers().between(1, 200).map(n -> old -> {
+                    byte[] out = old.clone();
+                    for (int i = 0; i < n && out.length > 0; i++) {
+                        out[(int) ((i * 2654435761L) % out.length)] ^= (byte) (i | 1);
+                    }
+                    return out;
+                }));
+        return one.list().ofMinSize(1).ofMaxSize(3).map(list -> old -> {
+            byte[] out = old;
+            for (Edit e : list) {
+                out = e.apply(out);
+            }
+            return out;
+        });
+    }
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new java.util.Random(n).nextBytes(b);
+        return b;
+    }
+
+    private static byte[] splice(byte[] data, int at, int remove, byte[] insert) {
+        at = Math.min(at, data.length);
+        remove = Math.min(remove, data.length - at);
+        byte[] out = new byte[data.length - remove + insert.length];
+        System.arraycopy(data, 0, out, 0, at);
+        System.arraycopy(insert, 0, out, at, insert.length);
+        System.arraycopy(data, at + remove, out, at + insert.length, data.length - at - remove);
+        return out;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.updater.delta;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+class SuffixArraysTest {
+
+    @Property(tries = 400)
+    void sortsSuffixesLikeANaiveSort(@ForAll("texts") byte[] text) {
+        int[] expected = IntStream.range(0, text.length).boxed()
+                .sorted((a, b) -> Arrays.compareUnsigned(text, a, text.length, text, b, text.length))
+                .mapToInt(Integer::intValue).toArray();
+
+        assertArrayEquals(expected, SuffixArrays.of(text));
+    }
+
+    /** Small alphabets force deep recursion (many equal LMS substrings); large ones exercise all 256 buckets. */
+    @Provide
+    Arbitrary<byte[]> texts() {
+        Arbitrary<byte[]> binary = Arbitraries.bytes().between((byte) 0, (byte) 1).array(byte[].class).ofMaxSize(300);
+        Arbitrary<byte[]> small = Arbitraries.bytes().between((byte) 'a', (byte) 'c').array(byte[].class)
+                .ofMaxSize(300);
+        Arbitrary<byte[]> any = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+        Arbitrary<byte[]> periodic = Arbitraries.integers().between(1, 7).flatMap(period ->
+                Arbitraries.integers().between(0, 400).map(length -> {
+                    byte[] b = new byte[length];
+                    for (int i = 0; i < length; i++) {
+                        b[i] = (byte) (i % period == 0 ? 0xff : i % period);
+                    }
+                    return b;
+                }));
+        return Arbitraries.oneOf(binary, small, any, periodic);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.updater.registry;
+
+import dev.updater.schema.Digest;
+import dev.updater.schema.OciDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+
+/**
+ * Downloads a blob into a partial file named by its digest, resuming instead of restarting: a partial file left by
+ * an earlier run is re-hashed and continued with a Range request; a connection that breaks mid-body is continued the
+ * same way, so after a reset only the bytes after the reset offset cross the wire again. A server that ignores Range
+ * (200) restarts the file cleanly. Every byte is hashed; more bytes than declared are refused at once; the file is
+ * handed back only when length and digest match.
+ */
+public final class BlobDownloader {
+    private final ReleaseStore store;
+    private final int maxAttempts;
+    private final long stallMillis;
+    private final TransferListener listener;
+
+    public BlobDownloader(ReleaseStore store, int maxAttempts, long stallMillis, TransferListener listener) {
+        if (maxAttempts < 1) throw new IllegalArgumentException("at least one attempt");
+        this.store = store;
+        this.maxAttempts = maxAttempts;
+        this.stallMillis = stallMillis;
+        this.listener = listener;
+    }
+
+    /** The partial file for a blob inside {@code downloadsDir}. */
+    public static Path partialFile(Path downloadsDir, Digest digest) {
+        return downloadsDir.resolve(digest.hex() + ".part");
+    }
+
+    /**
+     * Downloads {@code blob} into {@code downloadsDir}; returns the verified, fsync'd file (still named
+     * {@code <hex>.part}: the caller moves it where it belongs). On a digest or length mismatch the partial file is
+     * deleted (its bytes are bad) and {@link DigestMismatchException} is thrown.
+     */
+    public Path download(OciDescriptor blob, Path downloadsDir, String label) {
+        Path part = partialFile(downloadsDir, blob.digest());
+        try {
+            Files.createDirectories(downloadsDir);
+            MessageDigest sha = Digest.newMessageDigest();
+            long have = rehashPrefix(part, blob, sha);
+            listener.started(blob.digest(), label, blob.size(), have);
+            IOException last = null;
+            for (int attempt = 1; attempt <= maxAttempts && have < blob.size(); attempt++) {
+                try {
+                    have = fetchFrom(blob, part, sha, have);
+                    last = null;
+                } catch (IOException e) {
+                    last = e;
+                    have = Files.size(part);
+                    listener.resumed(blob.digest(), have, String.valueOf(e.getMessage()));
+                }
+            }
+            if (have < blob.size()) {
+                throw new RegistryNetworkException("download of " + label + " (" + blob.digest().shortForm()
+                        + ") stopped at " + have + " of " + blob.size() + " bytes after " + maxAttempts
+                        + " attempts; run the same command again to resume from there", last);
+            }
+            Digest actual = Digest.fromBytes(sha.digest());
+            if (!actual.equals(blob.digest())) {
+                Files.deleteIfExists(part);
+                throw new DigestMismatchException(label + " from " + store.describe(), blob.digest(),
+                        actual.toString());
+            }
+            listener.finished(blob.digest(), blob.size());
+            return part;
+        } catch (IOException e) {
+            throw new StoreIoException("cannot write " + part, e);
+        }
+    }
+
+    /** Hashes what an earlier run left; a prefix longer than the blob is garbage and is dropped. */
+    private static long rehashPrefix(Path part, OciDescriptor blob, MessageDigest sha) throws IOException {
+        if (!Files.exists(part)) return 0;
+        if (Files.size(part) > blob.size()) {
+            Files.delete(part);
+            return 0;
+        }
+        long n = 0;
+        try (InputStream in = Files.newInputStream(part)) {
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, r);
+                n += r;
+            }
+        }
+        return n;
+    }
+
+    private long fetchFrom(OciDescriptor blob, Path part, MessageDigest sha, long have) throws IOException {
+        RangedStream ranged = store.openBlobFrom(blob, have);
+        long position = ranged.start();
+        if (position != have) {
+            // The server ignored Range: start over, keeping nothing we cannot vouch for.
+            sha.reset();
+            position = 0;
+        }
+        StandardOpenOption mode = position == 0 ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND;
+        try (InputStream in = new StallGuard(ranged.in(), stallMillis);
+                FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
+                OutputStream out = Channels.newOutputStream(ch)) {
+            byte[] buf = new byte[1 << 16];
+            try {
+                for (int n; (n = in.read(buf, 0, (int) Math.min(buf.length, blob.size() - position))) > 0; ) {
+                    out.write(buf, 0, n);
+                    sha.update(buf, 0, n);
+                    position += n;
+                    listener.progressed(blob.digest(), position, blob.size());
+                    if (position == blob.size()) {
+                        if (in.read() >= 0) {
+                            Files.deleteIfExists(part);
+                            throw new DigestMismatchException(blob.digest() + " from " + store.describe()
+                                    + " (the registry sent more than the " + blob.size() + " bytes declared)",
+                                    blob.digest(), "an over-long blob");
+                        }
+                        break;
+                    }
+                }
+            } finally {
+                ch.force(true);
+            }
+        }
+        return position;
+    }
+}
