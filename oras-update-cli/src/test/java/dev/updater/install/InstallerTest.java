@@ -354,6 +354,26 @@ class InstallerTest {
     }
 
     @Test
+    void thePullEnginesResumablePartialSurvivesFailuresAndCrashCleanupButNotACommit() throws IOException {
+        Release r = Releases.file("1.0.0", 100);
+        Path resumable = root.resolve(".updater/downloads/" + r.request().payloadDigest().hex() + ".part");
+        try (Installer installer = Installer.open(root, fast().withFetchRetries(1, Duration.ZERO))) {
+            assertThrows(FetchFailedException.class, () -> installer.install(r.request(), target -> {
+                Files.write(resumable, new byte[] {1, 2, 3}); // what a resumable downloader leaves behind
+                throw new IOException("connection reset");
+            }));
+        }
+        assertTrue(Files.exists(resumable), "kept for the next run to resume");
+        try (Installer installer = Installer.open(root, fast())) {
+            assertTrue(Files.exists(resumable), "opening (and cleaning up) keeps it too");
+            installer.install(r.request(), r.source());
+        }
+        try (var downloads = Files.list(root.resolve(".updater/downloads"))) {
+            assertEquals(List.of(), downloads.toList());
+        }
+    }
+
+    @Test
     void payloadNotMatchingItsDigestIsRefusedAndNothingIsWritten() throws IOException {
         Release r = Releases.file("1.0.0", 100);
         try (Installer installer = Installer.open(root, fast())) {
