@@ -303,13 +303,18 @@ public final class Installer implements AutoCloseable {
                 ? TarExtractor.inspect(download, request.maxExtractedBytes()) : null;
         Files.createDirectory(staging);
         Digest installed;
+        List<InstalledFile> files;
         if (request.kind() == PayloadKind.FILE) {
             Path file = staging.resolve(request.fileName());
             copyDurably(download, file);
             Files.setPosixFilePermissions(file, Durable.permissions(request.fileMode() & 0777));
             installed = TreeListing.sha256(file);
+            files = List.of(new InstalledFile(request.fileName(), InstalledFile.Type.FILE,
+                    Durable.mode(Files.getPosixFilePermissions(file)), Files.size(file), Optional.of(installed),
+                    Optional.empty()));
         } else {
             installed = TarExtractor.extract(download, plan, staging);
+            files = TreeListing.list(staging); // per-file hashes: the archive's digest does not cover them
         }
         if (!installed.equals(request.payloadDigest())) {
             Durable.deleteTree(staging);
@@ -318,7 +323,7 @@ public final class Installer implements AutoCloseable {
         }
         fsyncDirectories(staging);
         InstalledVersion record = new InstalledVersion(version, request.payloadDigest(), request.size(),
-                request.kind(), Instant.now(), TreeListing.list(staging));
+                request.kind(), Instant.now(), files);
         CrashHooks.point("apply:staged");
         Path target = layout.versionDir(version);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
