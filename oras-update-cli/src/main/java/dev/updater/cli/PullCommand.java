@@ -77,6 +77,9 @@ final class PullCommand implements Callable<Integer> {
     TrustOptions trust;
 
     @Mixin
+    ProgressOptions progress;
+
+    @Mixin
     InstallRootOptions root;
 
     @Mixin
@@ -125,6 +128,13 @@ final class PullCommand implements Callable<Integer> {
             + "JSON line per state transition as it happens.")
     boolean json;
 
+    @Option(names = "--base", paramLabel = "FILE",
+            description = "A file this device already has (an earlier version's payload): if the release has a patch "
+                    + "from it, only the patch is downloaded and applied, and the result is checked against the "
+                    + "payload digest; otherwise (no patch, patch missing or corrupt) the full payload is fetched "
+                    + "and the output says why. With --install-root the installed version is the base.")
+    Path base;
+
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "With --output: where partial downloads are kept so that an interrupted pull resumes "
                     + "(default: $XDG_STATE_HOME/update or ~/.local/state/update). With --install-root they live "
@@ -163,8 +173,9 @@ final class PullCommand implements Callable<Integer> {
         PullResult result;
         try (ReleaseStore s = store.open(ref)) {
             String release = verifiedReference(s, manifest);
-            PullOptions options = PullOptions.defaults(stateDir != null ? stateDir : PullOptions.defaultStateDir());
-            result = new PullEngine(s, options).pullToFile(release, target, output);
+            PullOptions options = PullOptions.defaults(stateDir != null ? stateDir : PullOptions.defaultStateDir())
+                    .withListener(progress.listener(json, out, spec.commandLine().getErr()));
+            result = new PullEngine(s, options).pullToFile(release, target, output, Optional.ofNullable(base));
         }
         if (json) {
             ObjectNode n = Json.object();
@@ -175,13 +186,13 @@ final class PullCommand implements Callable<Integer> {
             n.put("target", result.target());
             n.put("payloadDigest", result.payloadDigest().toString());
             n.put("size", result.payloadSize());
-            n.put("bytesDownloaded", result.bytesDownloaded());
+            putFetch(n, result.fetch());
             n.put("output", result.output().toAbsolutePath().toString());
             JsonOutput.print(out, n);
-        } else {
+        } else if (!progress.quiet()) {
             out.println("Pulled " + result.product() + " " + result.version() + " (" + result.target() + ", "
                     + result.payloadSize() + " bytes, " + result.payloadDigest().shortForm() + ") to "
-                    + result.output());
+                    + result.output() + describe(result.fetch()));
         }
         return ExitCode.OK;
     }
@@ -199,10 +210,14 @@ final class PullCommand implements Callable<Integer> {
                         : PayloadKind.FILE;
                 InstallRequest request = new InstallRequest(release.update().version(), payload.digest(),
                         payload.size(), kind, payload.fileName(), payload.fileMode(), payload.size());
-                PullEngine engine = new PullEngine(s, PullOptions.defaults(installRoot.resolve(".updater")));
-                InstallResult result = installer.install(request, path -> engine.fetchPayload(
-                        release.payloadBlob(target), payload.fileName(), payload.fileMode(), path));
-                print(out, ref, release, result);
+                PullEngine engine = new PullEngine(s, PullOptions.defaults(installRoot.resolve(".updater"))
+                        .withListener(progress.listener(json, out, spec.commandLine().getErr())));
+                Optional<Path> installedBase = base != null ? Optional.of(base)
+                        : installedFile(installer, kind, payload.fileName());
+                PullResult.Fetch[] fetch = new PullResult.Fetch[1];
+                InstallResult result = installer.install(request,
+                        path -> fetch[0] = engine.fetchTarget(release, target, path, installedBase));
+                print(out, ref, release, result, Optional.ofNullable(fetch[0]));
             }
         }
         return ExitCode.OK;
@@ -253,7 +268,30 @@ final class PullCommand implements Callable<Integer> {
         installer.recoveryReport().ifPresent(r -> spec.commandLine().getErr().println("update: recovered: " + r));
     }
 
-    private void print(PrintWriter out, StoreReference ref, Release release, InstallResult result) {
+    /** The current version's file of the same name: what a patch to the new version most likely starts from. */
+    private static Optional<Path> installedFile(Installer installer, PayloadKind kind, String fileName) {
+        if (kind != PayloadKind.FILE) return Optional.empty();
+        return installer.status().currentVersion().map(v -> installer.layout().versionDir(v).resolve(fileName))
+                .filter(java.nio.file.Files::isRegularFile);
+    }
+
+    private static void putFetch(ObjectNode n, PullResult.Fetch fetch) {
+        n.put("method", fetch.method());
+        n.put("bytesDownloaded", fetch.bytesDownloaded());
+        fetch.patchFrom().ifPresent(v -> n.put("patchFrom", v.toString()));
+        fetch.fallbackReason().ifPresent(r -> n.put("deltaFallbackReason", r));
+    }
+
+    private static String describe(PullResult.Fetch fetch) {
+        if (fetch.method().equals(PullResult.Fetch.DELTA)) {
+            return " by applying the patch from " + fetch.patchFrom().map(Object::toString).orElse("?") + " ("
+                    + fetch.bytesDownloaded() + " bytes downloaded)";
+        }
+        return fetch.fallbackReason().map(r -> "; full download because " + r).orElse("");
+    }
+
+    private void print(PrintWriter out, StoreReference ref, Release release, InstallResult result,
+            Optional<PullResult.Fetch> fetch) {
         if (json) {
             ObjectNode n = Json.object();
             n.put("result", result.outcome() == InstallResult.Outcome.INSTALLED ? "installed" : "already-current");
@@ -265,6 +303,7 @@ final class PullCommand implements Callable<Integer> {
             n.put("payloadDigest", result.digest().toString());
             result.previousVersion().ifPresent(v -> n.put("previousVersion", v.toString()));
             n.put("bytesDownloaded", result.bytesFetched());
+            fetch.ifPresent(f -> putFetch(n, f));
             n.put("versionDir", result.versionDir().toString());
             n.putArray("pruned").addAll(result.pruned().stream()
                     .map(v -> Json.mapper().getNodeFactory().textNode(v.toString())).toList());
@@ -276,7 +315,8 @@ final class PullCommand implements Callable<Integer> {
             out.println("Installed " + release.update().product() + " " + result.version() + " (" + target + ", "
                     + result.digest().shortForm() + ") in " + result.versionDir()
                     + result.previousVersion().map(v -> "; previous version " + v + " kept for rollback").orElse("")
-                    + (result.pruned().isEmpty() ? "" : "; removed old versions " + result.pruned()));
+                    + (result.pruned().isEmpty() ? "" : "; removed old versions " + result.pruned())
+                    + fetch.map(PullCommand::describe).orElse(""));
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.updater.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.updater.publish.DeltaOptions;
+import dev.updater.publish.PatchReport;
 import dev.updater.publish.PublishRequest;
 import dev.updater.publish.PublishResult;
 import dev.updater.publish.Publisher;
@@ -93,6 +95,22 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object (for CI).")
     boolean json;
 
+    @Option(names = "--mount-from", paramLabel = "REPO",
+            description = "Another repository of the same registry (e.g. acme/app-staging) to mount blobs from "
+                    + "instead of uploading them: promoting a release between repositories moves no payload bytes.")
+    String mountFrom;
+
+    @Option(names = "--delta-from", paramLabel = "N", defaultValue = "3",
+            description = "Make binary patches to this release from each target's payload in the N newest earlier "
+                    + "versions of the repository (default: ${DEFAULT-VALUE}; 0 = no patches). Devices that hold one "
+                    + "of those versions download the patch instead of the payload.")
+    int deltaFrom;
+
+    @Option(names = "--delta-max-ratio", paramLabel = "R", defaultValue = "0.8",
+            description = "Keep a patch only if it is at most R times the size of the payload compressed (xz -6), "
+                    + "what a device downloads otherwise (default: ${DEFAULT-VALUE}).")
+    double deltaMaxRatio;
+
     @Override
     public Integer call() {
         StoreReference ref = store.parse(reference);
@@ -106,16 +124,24 @@ final class PushCommand implements Callable<Integer> {
         }
         PublishRequest request = new PublishRequest(productName(ref), semver, parseTargets(), parseChannels(),
                 createdTime(), Optional.ofNullable(source).or(PushCommand::ciSource),
-                Optional.ofNullable(revision).or(PushCommand::ciRevision));
+                Optional.ofNullable(revision).or(PushCommand::ciRevision), deltaOptions());
         Optional<SigningKey> key = signing.load(); // before uploading: a wrong password must cost nothing
         PublishResult result;
         Optional<SignatureStore.Signed> signed;
-        try (ReleaseStore s = store.openForPush(ref)) {
+        try (ReleaseStore s = store.openForPush(ref, Optional.ofNullable(mountFrom))) {
             result = new Publisher(s).publish(request);
             signed = key.map(k -> new SignatureStore(s).sign(result.digest(), ref.storeName(), k));
         }
         print(ref, result, signed);
         return ExitCode.OK;
+    }
+
+    private DeltaOptions deltaOptions() {
+        try {
+            return new DeltaOptions(deltaFrom, deltaMaxRatio);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     private SemVer parseVersion() {
@@ -218,6 +244,19 @@ final class PushCommand implements Callable<Integer> {
             n.put("blobsSkipped", result.blobsSkipped());
             n.put("bytesUploaded", result.bytesUploaded());
             signed.ifPresent(sig -> n.put("signatureTag", sig.signatureTag()).put("signatures", sig.signatureCount()));
+            ObjectNode delta = n.putObject("delta");
+            delta.put("fromReleases", deltaFrom);
+            delta.put("maxRatio", deltaMaxRatio);
+            ArrayNode patches = delta.putArray("patches");
+            for (PatchReport p : result.patches()) {
+                ObjectNode o = patches.addObject();
+                o.put("target", p.target());
+                o.put("fromVersion", p.fromVersion().toString());
+                p.patchSize().ifPresent(size -> o.put("size", size));
+                if (p.compressedFullSize() >= 0) o.put("compressedPayloadSize", p.compressedFullSize());
+                o.put("kept", p.kept());
+                o.put("reason", p.reason());
+            }
             JsonOutput.print(out, n);
             return;
         }
@@ -232,6 +271,10 @@ final class PushCommand implements Callable<Integer> {
         }
         signed.ifPresent(sig -> err.println("Signed it (" + sig.signatureCount() + " signature(s) in "
                 + sig.signatureTag() + ")."));
+        for (PatchReport p : result.patches()) {
+            err.println("  patch " + p.target() + " from " + p.fromVersion() + ": "
+                    + (p.kept() ? "kept, " : "skipped, ") + p.reason());
+        }
         out.println(result.digest());
     }
 }

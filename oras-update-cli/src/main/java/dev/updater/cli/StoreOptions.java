@@ -52,6 +52,11 @@ public final class StoreOptions {
         return ReleaseStores.openForPush(ref, options());
     }
 
+    /** For publishing with cross-repository mounts: blobs missing in {@code ref} are mounted from that repository. */
+    public ReleaseStore openForPush(StoreReference ref, java.util.Optional<String> mountFrom) {
+        return ReleaseStores.openForPush(ref, options().withMountFrom(mountFrom));
+    }
+
     /** A reference that must name a manifest (tag or digest). */
     public static String manifestOf(StoreReference ref, String original) {
         return ref.manifestReference().orElseThrow(() -> new InvalidReferenceException(original,

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /** Everything {@code update push} needs to publish one release. */
 public record PublishRequest(String product, SemVer version, Map<String, Path> targets, List<String> channels,
-        Instant created, Optional<String> source, Optional<String> revision) {
+        Instant created, Optional<String> source, Optional<String> revision, DeltaOptions delta) {
 
     public PublishRequest {
         if (!UpdateManifest.isValidProduct(product)) {
@@ -22,5 +22,6 @@ public record PublishRequest(String product, SemVer version, Map<String, Path> t
         channels = List.copyOf(channels);
         source = source == null ? Optional.empty() : source;
         revision = revision == null ? Optional.empty() : revision;
+        delta = delta == null ? DeltaOptions.NONE : delta;
     }
 }

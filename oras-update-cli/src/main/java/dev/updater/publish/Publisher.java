@@ -50,7 +50,25 @@ public final class Publisher {
         if (existing.isPresent()) {
             return republish(existing.get(), request, targets);
         }
-        UpdateManifest update = new UpdateManifest(updateId(request, targets), request.product(), request.version(),
+        Path work = createWorkDir();
+        try {
+            return publishNew(request, targets, work);
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private PublishResult publishNew(PublishRequest request, Map<String, TargetPayload> targets, Path work) {
+        UUID updateId = updateId(request, targets);
+        PatchMaker patchMaker = new PatchMaker(store, request.delta(), work);
+        List<PatchMaker.MadePatch> patches = patchMaker.make(request.version(), targets, request.targets());
+        for (PatchMaker.MadePatch p : patches) {
+            TargetPayload t = targets.get(p.target());
+            List<dev.updater.schema.PatchDescriptor> list = new ArrayList<>(t.patches());
+            list.add(p.descriptor());
+            targets.put(p.target(), t.withPatches(list));
+        }
+        UpdateManifest update = new UpdateManifest(updateId, request.product(), request.version(),
                 request.created(), request.channels(), targets);
         int uploaded = 0;
         int skipped = 0;
@@ -72,6 +90,18 @@ public final class Publisher {
                 bytes += p.size();
             }
         }
+        for (PatchMaker.MadePatch p : patches) {
+            OciDescriptor layer = PatchMaker.layerOf(p);
+            layers.add(layer);
+            if (!seen.add(layer.digest())) continue;
+            if (store.hasBlob(layer.digest())) {
+                skipped++;
+            } else {
+                store.pushBlob(layer, BlobSource.of(p.file()));
+                uploaded++;
+                bytes += layer.size();
+            }
+        }
         byte[] config = update.toBytes();
         OciDescriptor configDescriptor = new OciDescriptor(MediaTypes.UPDATE_MANIFEST, Digest.of(config),
                 config.length);
@@ -79,13 +109,30 @@ public final class Publisher {
         ImageManifest manifest = new ImageManifest(Optional.of(MediaTypes.UPDATE_MANIFEST), configDescriptor, layers,
                 Optional.empty(), manifestAnnotations(request));
         byte[] manifestBytes = manifest.toBytes();
+        String versionTag = request.version().toTag();
         Digest digest = store.pushManifest(manifestBytes, MediaTypes.OCI_MANIFEST, versionTag);
         List<String> tags = new ArrayList<>(List.of(versionTag));
         for (String channel : request.channels()) {
             store.pushManifest(manifestBytes, MediaTypes.OCI_MANIFEST, channel);
             tags.add(channel);
         }
-        return new PublishResult(digest, update, tags, false, uploaded, skipped, bytes);
+        return new PublishResult(digest, update, tags, false, uploaded, skipped, bytes, patchMaker.reports());
+    }
+
+    private static Path createWorkDir() {
+        try {
+            return Files.createTempDirectory("update-push-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // temp files only
+        }
     }
 
     private Optional<Release> existingRelease(String versionTag) {
@@ -112,7 +159,7 @@ public final class Publisher {
             store.pushManifest(manifestBytes, MediaTypes.OCI_MANIFEST, channel);
             tags.add(channel);
         }
-        return new PublishResult(existing.digest(), existing.update(), tags, true, 0, 0, 0);
+        return new PublishResult(existing.digest(), existing.update(), tags, true, 0, 0, 0, List.of());
     }
 
     private static Map<String, String> manifestAnnotations(PublishRequest request) {

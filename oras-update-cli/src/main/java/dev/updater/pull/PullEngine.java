@@ -1,25 +1,35 @@
 package dev.updater.pull;
 
+import dev.updater.delta.DeltaEngine;
+import dev.updater.delta.PatchFormat;
 import dev.updater.registry.BlobDownloader;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreIoException;
 import dev.updater.release.Release;
 import dev.updater.release.ReleaseReader;
+import dev.updater.schema.Digest;
 import dev.updater.schema.OciDescriptor;
+import dev.updater.schema.PatchDescriptor;
 import dev.updater.schema.TargetPayload;
+import dev.updater.schema.UpdaterException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Fetches one target of a release to a file: resolve the reference to a digest once, read and check the release,
- * select the target, download the payload (resumable, digest-checked) and move it into place atomically. A pull that
- * fails for any reason leaves no output file behind; a partial download stays in the state directory for the next
- * run to resume.
+ * select the target, then either apply a delta patch to a base file the caller holds or download the payload
+ * (resumable, digest-checked), and move the result into place atomically. A delta that cannot be used for any reason
+ * (no patch from the base, patch blob missing, corrupt patch, wrong result) falls back to the full payload, and the
+ * result says why. A pull that fails leaves no output file behind; a partial download stays in the state directory
+ * for the next run to resume.
  */
 public final class PullEngine {
     private final ReleaseStore store;
@@ -30,12 +40,85 @@ public final class PullEngine {
         this.options = options;
     }
 
-    public PullResult pullToFile(String tagOrDigest, String targetId, Path output) {
+    public PullResult pullToFile(String tagOrDigest, String targetId, Path output, Optional<Path> base) {
         Release release = ReleaseReader.read(store, tagOrDigest);
         TargetPayload payload = release.target(targetId);
-        long bytes = fetchPayload(release.payloadBlob(targetId), payload.fileName(), payload.fileMode(), output);
+        PullResult.Fetch fetch = fetchTarget(release, targetId, output, base);
         return new PullResult(release.digest(), release.update().product(), release.update().version(), targetId,
-                payload.digest(), payload.size(), bytes, output);
+                payload.digest(), payload.size(), fetch, output);
+    }
+
+    /** Writes the target's payload of an already-read release to {@code output}, by patch when possible. */
+    public PullResult.Fetch fetchTarget(Release release, String targetId, Path output, Optional<Path> base) {
+        TargetPayload payload = release.target(targetId);
+        Optional<String> fallback = Optional.empty();
+        if (base.isPresent()) {
+            try {
+                return fetchByPatch(payload, base.get(), output);
+            } catch (DeltaUnavailable e) {
+                fallback = Optional.of(e.getMessage());
+            }
+        }
+        long bytes = fetchPayload(release.payloadBlob(targetId), payload.fileName(), payload.fileMode(), output);
+        return new PullResult.Fetch(PullResult.Fetch.FULL, bytes, Optional.empty(), fallback);
+    }
+
+    /** Why the delta path was abandoned; never escapes this class. */
+    private static final class DeltaUnavailable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        DeltaUnavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private PullResult.Fetch fetchByPatch(TargetPayload payload, Path base, Path output) throws DeltaUnavailable {
+        if (!Files.isRegularFile(base)) {
+            throw new DeltaUnavailable("base file " + base + " does not exist");
+        }
+        Digest baseDigest;
+        try {
+            baseDigest = sha256(base);
+        } catch (IOException e) {
+            throw new DeltaUnavailable("cannot read base file " + base + ": " + e.getMessage());
+        }
+        if (baseDigest.equals(payload.digest())) {
+            throw new DeltaUnavailable("base file already is this payload");
+        }
+        PatchDescriptor patch = payload.patchFrom(baseDigest).orElseThrow(() -> new DeltaUnavailable(
+                "no patch from the base file (" + baseDigest.shortForm() + ")"
+                        + (payload.patches().isEmpty() ? "; the release has no patches for this target"
+                                : "; patches exist from versions " + payload.patches().stream()
+                                        .map(p -> p.fromVersion().toString()).collect(Collectors.joining(", ")))));
+        Path target = output.toAbsolutePath();
+        Path temp = target.resolveSibling("." + target.getFileName() + ".patched-" + ProcessHandle.current().pid());
+        Path patchFile = null;
+        try {
+            PatchFormat format = PatchFormat.fromMediaType(patch.mediaType());
+            OciDescriptor blob = new OciDescriptor(patch.mediaType(), patch.digest(), patch.size());
+            patchFile = new BlobDownloader(store, options.transferAttempts(), options.stallMillis(),
+                    options.listener()).download(blob, options.downloadsDir(), "patch from " + patch.fromVersion());
+            Files.createDirectories(target.getParent());
+            try (InputStream in = Files.newInputStream(patchFile)) {
+                DeltaEngine.apply(base, in, format, temp);
+            }
+            Digest result = sha256(temp);
+            if (!result.equals(payload.digest()) || Files.size(temp) != payload.size()) {
+                throw new DeltaUnavailable("patched result has digest " + result + ", expected " + payload.digest());
+            }
+            setMode(temp, payload.fileMode());
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(target.getParent());
+            return new PullResult.Fetch(PullResult.Fetch.DELTA, patch.size(), Optional.of(patch.fromVersion()),
+                    Optional.empty());
+        } catch (UpdaterException e) {
+            throw new DeltaUnavailable("patch from " + patch.fromVersion() + " unusable: " + e.getMessage());
+        } catch (IOException e) {
+            throw new DeltaUnavailable("patch from " + patch.fromVersion() + " failed: " + e.getMessage());
+        } finally {
+            deleteQuietly(temp);
+            if (patchFile != null) deleteQuietly(patchFile);
+        }
     }
 
     /** Downloads a blob (verified) and installs it at {@code output} with {@code fileMode}; returns bytes fetched. */
@@ -62,20 +145,37 @@ public final class PullEngine {
             }
             setMode(temp, fileMode);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-                dir.force(true);
-            } catch (IOException ignored) {
-                // some file systems cannot fsync a directory; the rename itself is still atomic
-            }
+            syncDirectory(target.getParent());
         } catch (IOException e) {
             throw new StoreIoException("cannot write " + target, e);
         } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // nothing more we can do; the name marks it as a partial file
-            }
+            deleteQuietly(temp);
         }
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot fsync a directory; the rename itself is still atomic
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover temp file is named as such
+        }
+    }
+
+    private static Digest sha256(Path file) throws IOException {
+        var sha = Digest.newMessageDigest();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
+        }
+        return Digest.fromBytes(sha.digest());
     }
 
     static void setMode(Path file, int mode) throws IOException {

@@ -15,6 +15,10 @@ public record PullOptions(Path downloadsDir, int transferAttempts, long stallMil
         listener = listener == null ? TransferListener.NONE : listener;
     }
 
+    public PullOptions withListener(TransferListener l) {
+        return new PullOptions(downloadsDir, transferAttempts, stallMillis, l);
+    }
+
     public static Path defaultStateDir() {
         String xdg = System.getenv("XDG_STATE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local",

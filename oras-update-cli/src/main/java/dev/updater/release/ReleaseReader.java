@@ -63,6 +63,14 @@ public final class ReleaseReader {
                 throw new NotAReleaseException("release " + raw.digest() + " is inconsistent: target '" + t.getKey()
                         + "' names payload " + p.digest() + " which is not a layer of the manifest");
             }
+            for (dev.updater.schema.PatchDescriptor patch : p.patches()) {
+                boolean patchListed = manifest.layers().stream().anyMatch(l -> l.digest().equals(patch.digest())
+                        && l.size() == patch.size());
+                if (!patchListed) {
+                    throw new NotAReleaseException("release " + raw.digest() + " is inconsistent: the patch of '"
+                            + t.getKey() + "' from " + patch.fromVersion() + " is not a layer of the manifest");
+                }
+            }
         }
         return new Release(raw.digest(), raw.bytes().length, manifest, update);
     }

@@ -6,6 +6,7 @@ import dev.updater.registry.remote.RegistryHttp;
 import dev.updater.registry.remote.RemoteRegistryStore;
 import dev.updater.registry.remote.RetryPolicy;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Opens the store a reference names. */
 public final class ReleaseStores {
@@ -13,22 +14,40 @@ public final class ReleaseStores {
 
     /** How to reach registries; the layout ignores it. */
     public record Options(boolean plainHttp, RegistryCredentials credentials, RetryPolicy retry,
-            Duration connectTimeout, Duration requestTimeout) {
+            Duration connectTimeout, Duration requestTimeout, long uploadChunkSize, Optional<String> mountFrom) {
+        /** Blobs above this size go up in PATCH chunks, so an interrupted upload resumes instead of restarting. */
+        public static final long DEFAULT_UPLOAD_CHUNK = 8L << 20;
+
+        public Options {
+            if (uploadChunkSize < 1) throw new IllegalArgumentException("upload chunk size must be positive");
+            mountFrom = mountFrom == null ? Optional.empty() : mountFrom;
+        }
+
         public static Options defaults() {
             return new Options(false, RegistryCredentials.fromEnvironment(), RetryPolicy.DEFAULT,
-                    Duration.ofSeconds(15), Duration.ofSeconds(60));
+                    Duration.ofSeconds(15), Duration.ofSeconds(60), DEFAULT_UPLOAD_CHUNK, Optional.empty());
         }
 
         public Options withPlainHttp(boolean plain) {
-            return new Options(plain, credentials, retry, connectTimeout, requestTimeout);
+            return new Options(plain, credentials, retry, connectTimeout, requestTimeout, uploadChunkSize, mountFrom);
         }
 
         public Options withCredentials(RegistryCredentials c) {
-            return new Options(plainHttp, c, retry, connectTimeout, requestTimeout);
+            return new Options(plainHttp, c, retry, connectTimeout, requestTimeout, uploadChunkSize, mountFrom);
         }
 
         public Options withRetry(RetryPolicy r) {
-            return new Options(plainHttp, credentials, r, connectTimeout, requestTimeout);
+            return new Options(plainHttp, credentials, r, connectTimeout, requestTimeout, uploadChunkSize, mountFrom);
+        }
+
+        public Options withUploadChunkSize(long size) {
+            return new Options(plainHttp, credentials, retry, connectTimeout, requestTimeout, size, mountFrom);
+        }
+
+        /** Blobs missing here are first mounted from this repository of the same registry (no bytes sent). */
+        public Options withMountFrom(Optional<String> repository) {
+            return new Options(plainHttp, credentials, retry, connectTimeout, requestTimeout, uploadChunkSize,
+                    repository);
         }
     }
 
@@ -48,6 +67,6 @@ public final class ReleaseStores {
         }
         RegistryHttp http = new RegistryHttp(ref.registry(), options.plainHttp(), options.credentials(),
                 options.retry(), options.connectTimeout(), options.requestTimeout());
-        return new RemoteRegistryStore(http, ref.repository());
+        return new RemoteRegistryStore(http, ref.repository(), options.uploadChunkSize(), options.mountFrom());
     }
 }

@@ -61,6 +61,10 @@ public final class RegistryHttp {
         return registry;
     }
 
+    public RetryPolicy retryPolicy() {
+        return retry;
+    }
+
     public URI uri(String pathAndQuery) {
         return base.resolve(pathAndQuery);
     }
@@ -83,6 +87,14 @@ public final class RegistryHttp {
      * (3xx with Location) are followed for GET and HEAD, dropping the Authorization header on another origin.
      */
     public <T> HttpResponse<T> send(Request request, HttpResponse.BodyHandler<T> handler) {
+        return send(request, handler, retry);
+    }
+
+    /**
+     * Same, with another retry policy: requests that are not idempotent (a PATCH appending to an upload) must not be
+     * repeated blindly; their caller asks the registry where things stand instead.
+     */
+    public <T> HttpResponse<T> send(Request request, HttpResponse.BodyHandler<T> handler, RetryPolicy retry) {
         long deadline = System.nanoTime() + retry.totalBudget().toNanos();
         RuntimeException lastFailure = null;
         boolean reauthenticated = false;

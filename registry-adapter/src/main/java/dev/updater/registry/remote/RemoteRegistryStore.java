@@ -37,12 +37,18 @@ public final class RemoteRegistryStore implements ReleaseStore {
     private static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
             MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
+    private static final Pattern UPLOAD_RANGE = Pattern.compile("^(?:bytes=)?0-(\\d+)$");
     private final RegistryHttp http;
     private final String repository;
+    private final long uploadChunkSize;
+    private final Optional<String> mountFrom;
 
-    public RemoteRegistryStore(RegistryHttp http, String repository) {
+    public RemoteRegistryStore(RegistryHttp http, String repository, long uploadChunkSize,
+            Optional<String> mountFrom) {
         this.http = http;
         this.repository = repository;
+        this.uploadChunkSize = uploadChunkSize;
+        this.mountFrom = mountFrom;
     }
 
     @Override
@@ -147,24 +153,183 @@ public final class RemoteRegistryStore implements ReleaseStore {
                 + digest);
     }
 
+    /**
+     * The upload protocol in one place: skip a blob the repository has (HEAD), else mount it from {@code mountFrom}
+     * (no bytes sent), else upload it: in one PUT when small, in PATCH chunks when large. A chunk that fails is not
+     * re-sent blindly: the registry is asked how much it holds and the upload continues from that offset.
+     */
     @Override
     public void pushBlob(OciDescriptor blob, BlobSource source) {
         if (hasBlob(blob.digest())) {
             return;
         }
+        if (mountFrom.isPresent() && mount(blob.digest(), mountFrom.get())) {
+            return;
+        }
         URI location = startUpload();
+        if (blob.size() <= uploadChunkSize) {
+            uploadWhole(blob, source, location);
+        } else {
+            uploadInChunks(blob, source, location);
+        }
+    }
+
+    /** Cross-repository mount; true if the registry mounted it (201), false if it wants an upload instead. */
+    private boolean mount(Digest digest, String fromRepository) {
+        URI uri = http.uri("/v2/" + repository + "/blobs/uploads/?mount=" + digest + "&from=" + fromRepository);
+        HttpResponse<String> response = http.send(new RegistryHttp.Request("POST", uri, Map.of(),
+                Optional.of(HttpRequest.BodyPublishers::noBody), pushScope() + " repository:" + fromRepository
+                        + ":pull"), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 201) {
+            return true;
+        }
+        if (response.statusCode() == 202) {
+            // Not mountable (the source lacks it, or no rights there): cancel the upload session it opened.
+            response.headers().firstValue("Location").ifPresent(l -> cancelUpload(http.uri("/").resolve(l)));
+            return false;
+        }
+        expect(response, 201, "mount blob " + digest + " from " + fromRepository);
+        return false;
+    }
+
+    private void cancelUpload(URI location) {
+        try {
+            http.send(new RegistryHttp.Request("DELETE", location, Map.of(), Optional.empty(), pushScope()),
+                    HttpResponse.BodyHandlers.discarding(), RetryPolicy.NONE);
+        } catch (RuntimeException ignored) {
+            // an abandoned upload session expires on its own
+        }
+    }
+
+    private void uploadWhole(OciDescriptor blob, BlobSource source, URI location) {
         URI put = withQuery(location, "digest=" + blob.digest());
         HttpResponse<String> response = http.send(new RegistryHttp.Request("PUT", put,
                 Map.of("Content-Type", "application/octet-stream"),
                 Optional.of(() -> HttpRequest.BodyPublishers.fromPublisher(
                         HttpRequest.BodyPublishers.ofInputStream(() -> open(source)), blob.size())),
                 pushScope()), HttpResponse.BodyHandlers.ofString());
+        checkCommitted(blob, response);
+    }
+
+    private void uploadInChunks(OciDescriptor blob, BlobSource source, URI start) {
+        URI location = start;
+        long offset = 0;
+        int failures = 0;
+        RetryPolicy retry = http.retryPolicy();
+        while (offset < blob.size()) {
+            long length = Math.min(uploadChunkSize, blob.size() - offset);
+            long from = offset;
+            try {
+                HttpResponse<String> response = http.send(new RegistryHttp.Request("PATCH", location,
+                        Map.of("Content-Type", "application/octet-stream",
+                                "Content-Range", from + "-" + (from + length - 1)),
+                        Optional.of(() -> HttpRequest.BodyPublishers.fromPublisher(
+                                HttpRequest.BodyPublishers.ofInputStream(() -> slice(source, from, length)), length)),
+                        pushScope()), HttpResponse.BodyHandlers.ofString(), RetryPolicy.NONE);
+                if (response.statusCode() == 202) {
+                    location = nextLocation(response, location);
+                    offset = reportedOffset(response).orElse(from + length);
+                    failures = 0;
+                    continue;
+                }
+                if (response.statusCode() == 416) {
+                    offset = queryOffset(location).orElseThrow(() -> new RegistryProtocolException(describe()
+                            + " refused upload chunk at " + from + " (HTTP 416) and lost the session; push again"));
+                    continue;
+                }
+                expect(response, 202, "PATCH upload chunk at " + from);
+            } catch (dev.updater.registry.RegistryNetworkException e) {
+                failures++;
+                if (failures >= retry.maxAttempts()) {
+                    throw new dev.updater.registry.RegistryNetworkException("upload of blob " + blob.digest()
+                            + " to " + describe() + " failed at byte " + from + " of " + blob.size() + " after "
+                            + failures + " attempts: " + e.getMessage(), e);
+                }
+                sleep(retry.delayAfter(failures, java.time.Duration.ZERO));
+                Optional<Long> reported = queryOffset(location);
+                if (reported.isPresent()) {
+                    offset = reported.get();
+                } else {
+                    // The session is gone: distribution invalidates it when a PATCH landed but its answer (the
+                    // next upload URL) was lost. Only a new session from byte 0 is left.
+                    location = startUpload();
+                    offset = 0;
+                }
+            }
+        }
+        URI put = withQuery(location, "digest=" + blob.digest());
+        HttpResponse<String> response = http.send(new RegistryHttp.Request("PUT", put, Map.of(),
+                Optional.of(HttpRequest.BodyPublishers::noBody), pushScope()), HttpResponse.BodyHandlers.ofString());
+        checkCommitted(blob, response);
+    }
+
+    /**
+     * Where an interrupted upload stands, as the registry reports it (GET on the upload URL, Range 0-N); empty when
+     * the registry no longer knows the session (404).
+     */
+    private Optional<Long> queryOffset(URI location) {
+        HttpResponse<String> response = http.send(RegistryHttp.Request.get(location, pushScope(), Map.of()),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        expect(response, 204, "GET upload status");
+        return Optional.of(reportedOffset(response).orElse(0L));
+    }
+
+    private static Optional<Long> reportedOffset(HttpResponse<?> response) {
+        return response.headers().firstValue("Range").map(r -> UPLOAD_RANGE.matcher(r.trim()))
+                .filter(Matcher::matches).map(m -> Long.parseLong(m.group(1)) + 1);
+    }
+
+    private URI nextLocation(HttpResponse<?> response, URI current) {
+        return response.headers().firstValue("Location").map(l -> http.uri("/").resolve(l)).orElse(current);
+    }
+
+    private void checkCommitted(OciDescriptor blob, HttpResponse<String> response) {
         if (response.statusCode() == 400 && response.body().contains("DIGEST_INVALID")) {
             throw new DigestMismatchException("upload of blob " + blob.digest() + " to " + describe()
                     + " (the registry computed another digest: the source changed while uploading?)",
                     blob.digest(), "registry's DIGEST_INVALID");
         }
         expect(response, 201, "PUT blob " + blob.digest());
+    }
+
+    private static InputStream slice(BlobSource source, long offset, long length) {
+        try {
+            InputStream in = source.open();
+            in.skipNBytes(offset);
+            return new java.io.FilterInputStream(in) {
+                private long left = length;
+
+                @Override
+                public int read() throws IOException {
+                    if (left <= 0) return -1;
+                    int b = super.read();
+                    if (b >= 0) left--;
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (left <= 0) return -1;
+                    int n = super.read(b, off, (int) Math.min(len, left));
+                    if (n > 0) left -= n;
+                    return n;
+                }
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(java.time.Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.updater.registry.RegistryNetworkException("interrupted while uploading");
+        }
     }
 
     private URI startUpload() {

@@ -32,7 +32,11 @@ public final class FaultProxy implements AutoCloseable {
         Action decide(String method, String path, int blobGetNumber);
     }
 
-    public sealed interface Action permits Pass, Status, ResetAfter, StripRange, StallAfter, TruncateAfter, AppendBytes {}
+    public sealed interface Action
+            permits Pass, Status, ResetAfter, StripRange, StallAfter, TruncateAfter, AppendBytes, DropResponse {}
+
+    /** Forward the request (the registry acts on it), then reset the client's connection without any answer. */
+    public record DropResponse() implements Action {}
 
     public record Pass() implements Action {}
 
@@ -68,6 +72,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile Fault fault = (m, p, n) -> pass();
     private final AtomicInteger blobGets = new AtomicInteger();
     private final AtomicLong blobBodyBytes = new AtomicLong();
+    private final AtomicLong uploadBodyBytes = new AtomicLong();
     private final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public FaultProxy(int upstreamPort) throws IOException {
@@ -84,12 +89,18 @@ public final class FaultProxy implements AutoCloseable {
         this.fault = f;
         blobGets.set(0);
         blobBodyBytes.set(0);
+        uploadBodyBytes.set(0);
         requests.clear();
     }
 
     /** Body bytes sent to clients for blob GETs since the last {@link #setFault}. */
     public long blobBodyBytes() {
         return blobBodyBytes.get();
+    }
+
+    /** Request body bytes forwarded for PATCH/PUT uploads since the last {@link #setFault}. */
+    public long uploadBodyBytes() {
+        return uploadBodyBytes.get();
     }
 
     public int blobGets() {
@@ -164,7 +175,6 @@ public final class FaultProxy implements AutoCloseable {
             }
             Map<String, String> headers = new LinkedHashMap<>(request.headers());
             headers.put("connection", "close");
-            headers.put("host", "127.0.0.1:" + upstreamPort);
             if (action instanceof StripRange) {
                 headers.remove("range");
                 headers.remove("if-range");
@@ -178,9 +188,14 @@ public final class FaultProxy implements AutoCloseable {
                     : Long.parseLong(request.header("content-length"));
             copy(cin, uout, requestBody);
             uout.flush();
+            if (method.equals("PATCH") || method.equals("PUT")) uploadBodyBytes.addAndGet(requestBody);
 
             InputStream uin = upstream.getInputStream();
             Head response = readHead(uin);
+            if (action instanceof DropResponse) {
+                client.setSoLinger(true, 0);
+                return;
+            }
             boolean isHead = method.equals("HEAD");
             long length = response.header("content-length") == null ? -1
                     : Long.parseLong(response.header("content-length"));
