@@ -95,6 +95,9 @@ public final class RegistryCredentials {
         int newline = message.indexOf('\n');
         String first = newline < 0 ? message : message.substring(0, newline);
         if (first.startsWith("Caused by")) return "";
+        if (first.startsWith("trying ") && first.contains(" for ")) {
+            return "credential helper " + first.substring("trying ".length(), first.lastIndexOf(" for "));
+        }
         return first.length() > 200 ? first.substring(0, 200) + "…" : first;
     }
 

@@ -252,7 +252,8 @@ public final class RegistryHttp {
         if (status == 401 || status == 403) {
             throw new RegistryUnauthorizedException("the token service of " + registry + " (" + realm
                     + ") refused " + (credential.isPresent() ? "the credentials" : "anonymous access")
-                    + " for scope '" + scope + "' (HTTP " + status + "). Credentials were looked for in: "
+                    + " for scope '" + scope + "' (HTTP " + status + ")."
+                    + (credential.isPresent() ? " Credentials came from: " : " Credentials were looked for in: ")
                     + lookedIn() + ". " + (credential.isPresent()
                             ? "Check the user name and password, or log in again (docker login " + registry + ")."
                             : "Log in (docker login " + registry + "), or pass --username and --password-stdin."));
@@ -393,7 +394,9 @@ public final class RegistryHttp {
         String repository = repositoryOf(request.scope());
         Optional<String> error = challenges.stream().map(c -> c.param("error")).flatMap(Optional::stream)
                 .findFirst();
-        String where = " Credentials were looked for in: " + lookedIn() + ".";
+        String places = lookedIn();
+        String where = (credentialFound ? " Credentials came from: " : " Credentials were looked for in: ") + places
+                + ".";
         if (status == 403) {
             return new RegistryUnauthorizedException(registry + " forbids " + operation + " (HTTP 403) for scope '"
                     + request.scope() + "'." + where + " Ask for " + wanted + " rights on " + repository
