@@ -10,6 +10,10 @@ public final class MediaTypes {
     public static final String PAYLOAD_DEFAULT = "application/vnd.updater.payload.v1";
     /** A payload that is a tar archive, installed as a directory. */
     public static final String PAYLOAD_TAR = "application/vnd.updater.payload.v1.tar";
+    /** One chunk of a payload stored as a sequence of blobs (see SPEC.md, "Chunked payloads"). */
+    public static final String PAYLOAD_CHUNK = "application/vnd.updater.payload.chunk.v1";
+    /** On a chunk layer: its position in the payload, from 0. */
+    public static final String ANNOTATION_CHUNK_INDEX = "dev.updater.chunk.index";
     /** Prefix of delta patch blobs; the format and compression follow as a suffix. */
     public static final String PATCH_PREFIX = "application/vnd.updater.patch.";
 

@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
  * the name and mode it is installed with, and any delta patches that lead to it from earlier versions.
  */
 public record TargetPayload(Digest digest, long size, String mediaType, String fileName, int fileMode,
-        List<PatchDescriptor> patches) {
+        List<PatchDescriptor> patches, List<ChunkDescriptor> chunks) {
 
-    static final Set<String> FIELDS = Set.of("digest", "size", "mediaType", "fileName", "fileMode", "patches");
+    static final Set<String> FIELDS = Set.of("digest", "size", "mediaType", "fileName", "fileMode", "patches",
+            "chunks");
     /** A file name, never a path: a payload must not be able to name where it is written. */
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9._+-][A-Za-z0-9._+@-]{0,254}");
     private static final Pattern FILE_MODE = Pattern.compile("0?[0-7]{3,4}");
@@ -28,6 +29,24 @@ public record TargetPayload(Digest digest, long size, String mediaType, String f
         }
         if (fileMode < 0 || fileMode > 07777) throw new IllegalArgumentException("file mode out of range");
         patches = List.copyOf(patches);
+        chunks = List.copyOf(chunks);
+        if (!chunks.isEmpty() && chunks.stream().mapToLong(ChunkDescriptor::size).sum() != size) {
+            throw new IllegalArgumentException("the chunks' sizes must add up to the payload size");
+        }
+    }
+
+    /** A payload stored whole, not in chunks. */
+    public TargetPayload(Digest digest, long size, String mediaType, String fileName, int fileMode,
+            List<PatchDescriptor> patches) {
+        this(digest, size, mediaType, fileName, fileMode, patches, List.of());
+    }
+
+    public boolean isChunked() {
+        return !chunks.isEmpty();
+    }
+
+    public TargetPayload withChunks(List<ChunkDescriptor> newChunks) {
+        return new TargetPayload(digest, size, mediaType, fileName, fileMode, patches, newChunks);
     }
 
     public static boolean isValidFileName(String name) {
@@ -35,7 +54,7 @@ public record TargetPayload(Digest digest, long size, String mediaType, String f
     }
 
     public TargetPayload withPatches(List<PatchDescriptor> newPatches) {
-        return new TargetPayload(digest, size, mediaType, fileName, fileMode, newPatches);
+        return new TargetPayload(digest, size, mediaType, fileName, fileMode, newPatches, chunks);
     }
 
     public Optional<PatchDescriptor> patchFrom(Digest source) {
@@ -56,6 +75,10 @@ public record TargetPayload(Digest digest, long size, String mediaType, String f
         if (!patches.isEmpty()) {
             ArrayNode p = n.putArray("patches");
             patches.forEach(d -> p.add(d.toJson()));
+        }
+        if (!chunks.isEmpty()) {
+            ArrayNode c = n.putArray("chunks");
+            chunks.forEach(d -> c.add(d.toJson()));
         }
         return n;
     }
@@ -78,7 +101,13 @@ public record TargetPayload(Digest digest, long size, String mediaType, String f
         }
         List<PatchDescriptor> patches = r.has("patches")
                 ? r.objectList("patches").stream().map(PatchDescriptor::read).toList() : List.of();
-        return new TargetPayload(r.digest("digest"), r.nonNegativeLong("size"), mediaType, fileName,
-                Integer.parseInt(mode, 8), patches);
+        List<ChunkDescriptor> chunks = r.has("chunks")
+                ? r.objectList("chunks").stream().map(ChunkDescriptor::read).toList() : List.of();
+        long size = r.nonNegativeLong("size");
+        if (!chunks.isEmpty() && chunks.stream().mapToLong(ChunkDescriptor::size).sum() != size) {
+            throw new ManifestFormatException(r.path("chunks"), "the chunks' sizes do not add up to size " + size);
+        }
+        return new TargetPayload(r.digest("digest"), size, mediaType, fileName, Integer.parseInt(mode, 8), patches,
+                chunks);
     }
 }

@@ -61,6 +61,9 @@ final class PushCommand implements Callable<Integer> {
     StoreOptions store;
 
     @Mixin
+    ProgressOptions progress;
+
+    @Mixin
     SigningKeyOptions signing;
 
     @Parameters(index = "0", paramLabel = "REPOSITORY",
@@ -95,6 +98,12 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object (for CI).")
     boolean json;
 
+    @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "8M",
+            description = "Store payloads larger than SIZE as a sequence of SIZE chunks (each its own blob and digest, "
+                    + "plus the digest of the whole), so devices resume chunk by chunk even through registries or "
+                    + "proxies that ignore Range. Suffixes K, M, G (binary); 0 = never (default: ${DEFAULT-VALUE}).")
+    String chunkSize;
+
     @Option(names = "--mount-from", paramLabel = "REPO",
             description = "Another repository of the same registry (e.g. acme/app-staging) to mount blobs from "
                     + "instead of uploading them: promoting a release between repositories moves no payload bytes.")
@@ -124,16 +133,31 @@ final class PushCommand implements Callable<Integer> {
         }
         PublishRequest request = new PublishRequest(productName(ref), semver, parseTargets(), parseChannels(),
                 createdTime(), Optional.ofNullable(source).or(PushCommand::ciSource),
-                Optional.ofNullable(revision).or(PushCommand::ciRevision), deltaOptions());
+                Optional.ofNullable(revision).or(PushCommand::ciRevision), deltaOptions(), parseSize(chunkSize));
         Optional<SigningKey> key = signing.load(); // before uploading: a wrong password must cost nothing
         PublishResult result;
         Optional<SignatureStore.Signed> signed;
         try (ReleaseStore s = store.openForPush(ref, Optional.ofNullable(mountFrom))) {
-            result = new Publisher(s).publish(request);
+            result = new Publisher(s, progress.listener(json, spec.commandLine().getOut(), spec.commandLine().getErr())).publish(request);
             signed = key.map(k -> new SignatureStore(s).sign(result.digest(), ref.storeName(), k));
         }
         print(ref, result, signed);
         return ExitCode.OK;
+    }
+
+    static long parseSize(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([KMG]?)(i?B)?", java.util.regex.Pattern
+                .CASE_INSENSITIVE).matcher(text.trim());
+        if (!m.matches()) {
+            throw new UsageException("--chunk-size expects a size such as 0, 512K, 8M or 1G; got: " + text);
+        }
+        long unit = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "K" -> 1L << 10;
+            case "M" -> 1L << 20;
+            case "G" -> 1L << 30;
+            default -> 1;
+        };
+        return Math.multiplyExact(Long.parseLong(m.group(1)), unit);
     }
 
     private DeltaOptions deltaOptions() {
@@ -260,7 +284,8 @@ final class PushCommand implements Callable<Integer> {
             JsonOutput.print(out, n);
             return;
         }
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = progress.quiet() ? new PrintWriter(java.io.Writer.nullWriter())
+                : spec.commandLine().getErr();
         if (result.alreadyPublished()) {
             err.println("Version " + result.update().version() + " is already published with these payloads; "
                     + "nothing uploaded.");

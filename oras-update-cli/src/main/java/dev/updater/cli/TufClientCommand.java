@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "tuf-client",
         mixinStandardHelpOptions = true,
         description = {
-            "A TUF (The Update Framework) client over a plain HTTP repository: the",
-            "entry point of the TUF conformance test suite, and a way to check a",
+            "TUF (The Update Framework) client over a plain HTTP repository.",
+            "",
+            "The client protocol of the TUF conformance test suite; also a way to check a",
             "repository by hand.",
             "",
             "ACTION is one of:",

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             InspectCommand.class,
             VersionsCommand.class,
             VersionCommand.class,
+            CdsTrainingCommand.class,
             DiffCommand.class,
             PatchCommand.class,
             TufClientCommand.class,
@@ -42,6 +43,7 @@ import picocli.CommandLine.Spec;
             VerifyCommand.class,
             StatusCommand.class,
             RollbackCommand.class,
+            TrustCommand.class,
         })
 public final class UpdateCommand implements Runnable {
     @Spec

@@ -2,7 +2,8 @@ package dev.updater.publish;
 
 import dev.updater.delta.DeltaEngine;
 import dev.updater.delta.PatchFormat;
-import dev.updater.registry.BlobDownloader;
+import dev.updater.pull.PayloadFetcher;
+import dev.updater.pull.PullOptions;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.TransferListener;
 import dev.updater.release.Release;
@@ -123,9 +124,8 @@ final class PatchMaker {
     }
 
     private Path fetch(TargetPayload payload) {
-        OciDescriptor blob = new OciDescriptor(payload.mediaType(), payload.digest(), payload.size());
-        return new BlobDownloader(store, 4, 30_000, TransferListener.NONE).download(blob,
-                workDir.resolve("old"), "earlier payload " + payload.fileName());
+        return new PayloadFetcher(store, new PullOptions(workDir.resolve("old"), 4, 30_000, TransferListener.NONE))
+                .fetch(payload, "earlier payload " + payload.fileName());
     }
 
     /** What a client downloads without a patch, as xz would compress it: the bar a patch must clear. */

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /** Everything {@code update push} needs to publish one release. */
 public record PublishRequest(String product, SemVer version, Map<String, Path> targets, List<String> channels,
-        Instant created, Optional<String> source, Optional<String> revision, DeltaOptions delta) {
+        Instant created, Optional<String> source, Optional<String> revision, DeltaOptions delta, long chunkSize) {
 
     public PublishRequest {
         if (!UpdateManifest.isValidProduct(product)) {
@@ -23,5 +23,6 @@ public record PublishRequest(String product, SemVer version, Map<String, Path> t
         source = source == null ? Optional.empty() : source;
         revision = revision == null ? Optional.empty() : revision;
         delta = delta == null ? DeltaOptions.NONE : delta;
+        if (chunkSize < 0) throw new IllegalArgumentException("chunk size cannot be negative");
     }
 }

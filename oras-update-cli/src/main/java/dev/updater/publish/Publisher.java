@@ -3,8 +3,10 @@ package dev.updater.publish;
 import dev.updater.registry.BlobSource;
 import dev.updater.registry.NotFoundException;
 import dev.updater.registry.ReleaseStore;
+import dev.updater.registry.TransferListener;
 import dev.updater.release.Release;
 import dev.updater.release.ReleaseReader;
+import dev.updater.schema.ChunkDescriptor;
 import dev.updater.schema.Digest;
 import dev.updater.schema.ImageManifest;
 import dev.updater.schema.MediaTypes;
@@ -35,15 +37,45 @@ import java.util.UUID;
  */
 public final class Publisher {
     private final ReleaseStore store;
+    private final TransferListener listener;
 
     public Publisher(ReleaseStore store) {
+        this(store, TransferListener.NONE);
+    }
+
+    public Publisher(ReleaseStore store, TransferListener listener) {
         this.store = store;
+        this.listener = listener;
+    }
+
+    /** Uploads a blob from a file region, reporting progress as the registry reads it. */
+    private void upload(OciDescriptor blob, Path file, long offset, String label) {
+        store.pushBlob(blob, () -> {
+            listener.started(blob.digest(), label, blob.size(), 0);
+            InputStream in = Files.newInputStream(file);
+            in.skipNBytes(offset);
+            return new java.io.FilterInputStream(in) {
+                private long done;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (done >= blob.size()) return -1;
+                    int n = super.read(b, off, (int) Math.min(len, blob.size() - done));
+                    if (n > 0) {
+                        done += n;
+                        listener.progressed(blob.digest(), done, blob.size());
+                        if (done == blob.size()) listener.finished(blob.digest(), blob.size());
+                    }
+                    return n;
+                }
+            };
+        });
     }
 
     public PublishResult publish(PublishRequest request) {
         Map<String, TargetPayload> targets = new TreeMap<>();
         for (Map.Entry<String, Path> t : request.targets().entrySet()) {
-            targets.put(t.getKey(), describePayload(t.getValue()));
+            targets.put(t.getKey(), describePayload(t.getValue(), request.chunkSize()));
         }
         String versionTag = request.version().toTag();
         Optional<Release> existing = existingRelease(versionTag);
@@ -77,17 +109,40 @@ public final class Publisher {
         Set<Digest> seen = new java.util.HashSet<>();
         for (Map.Entry<String, TargetPayload> t : targets.entrySet()) {
             TargetPayload p = t.getValue();
-            OciDescriptor blob = new OciDescriptor(p.mediaType(), p.digest(), p.size(), Map.of(
-                    MediaTypes.ANNOTATION_TITLE, p.fileName(), MediaTypes.ANNOTATION_TARGET, t.getKey()),
-                    Optional.empty());
-            layers.add(blob);
-            if (!seen.add(p.digest())) continue;
-            if (store.hasBlob(p.digest())) {
-                skipped++;
-            } else {
-                store.pushBlob(blob, BlobSource.of(request.targets().get(t.getKey())));
-                uploaded++;
-                bytes += p.size();
+            Path file = request.targets().get(t.getKey());
+            if (!p.isChunked()) {
+                OciDescriptor blob = new OciDescriptor(p.mediaType(), p.digest(), p.size(), Map.of(
+                        MediaTypes.ANNOTATION_TITLE, p.fileName(), MediaTypes.ANNOTATION_TARGET, t.getKey()),
+                        Optional.empty());
+                layers.add(blob);
+                if (!seen.add(p.digest())) continue;
+                if (store.hasBlob(p.digest())) {
+                    skipped++;
+                } else {
+                    upload(blob, file, 0, "upload " + t.getKey());
+                    uploaded++;
+                    bytes += p.size();
+                }
+                continue;
+            }
+            long offset = 0;
+            for (int i = 0; i < p.chunks().size(); i++) {
+                ChunkDescriptor c = p.chunks().get(i);
+                OciDescriptor blob = new OciDescriptor(MediaTypes.PAYLOAD_CHUNK, c.digest(), c.size(), Map.of(
+                        MediaTypes.ANNOTATION_TITLE, p.fileName(), MediaTypes.ANNOTATION_TARGET, t.getKey(),
+                        MediaTypes.ANNOTATION_CHUNK_INDEX, String.valueOf(i)), Optional.empty());
+                layers.add(blob);
+                long chunkOffset = offset;
+                offset += c.size();
+                if (!seen.add(c.digest())) continue;
+                if (store.hasBlob(c.digest())) {
+                    skipped++;
+                } else {
+                    upload(blob, file, chunkOffset, "upload " + t.getKey() + " chunk " + (i + 1) + "/"
+                            + p.chunks().size());
+                    uploaded++;
+                    bytes += c.size();
+                }
             }
         }
         for (PatchMaker.MadePatch p : patches) {
@@ -97,7 +152,7 @@ public final class Publisher {
             if (store.hasBlob(layer.digest())) {
                 skipped++;
             } else {
-                store.pushBlob(layer, BlobSource.of(p.file()));
+                upload(layer, p.file(), 0, "upload patch " + p.target() + " from " + p.descriptor().fromVersion());
                 uploaded++;
                 bytes += layer.size();
             }
@@ -180,20 +235,42 @@ public final class Publisher {
     }
 
     /** Hashes a payload file once, streaming, and takes its name and mode. */
-    static TargetPayload describePayload(Path file) {
+    /**
+     * Hashes a payload file once, streaming, and takes its name and mode; with a chunk size (> 0) and a larger file,
+     * the same pass hashes each chunk too.
+     */
+    static TargetPayload describePayload(Path file, long chunkSize) {
         try {
+            long total = Files.size(file);
+            boolean chunked = chunkSize > 0 && total > chunkSize;
             MessageDigest sha = Digest.newMessageDigest();
+            MessageDigest chunkSha = Digest.newMessageDigest();
+            List<ChunkDescriptor> chunks = new ArrayList<>();
             long size = 0;
+            long inChunk = 0;
             try (InputStream in = Files.newInputStream(file)) {
                 byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) > 0; ) {
+                for (int n; (n = in.read(buf, 0, chunked ? (int) Math.min(buf.length, chunkSize - inChunk)
+                        : buf.length)) > 0; ) {
                     sha.update(buf, 0, n);
                     size += n;
+                    if (chunked) {
+                        chunkSha.update(buf, 0, n);
+                        inChunk += n;
+                        if (inChunk == chunkSize) {
+                            chunks.add(new ChunkDescriptor(Digest.fromBytes(chunkSha.digest()), inChunk));
+                            inChunk = 0;
+                        }
+                    }
                 }
+            }
+            if (chunked && inChunk > 0) {
+                chunks.add(new ChunkDescriptor(Digest.fromBytes(chunkSha.digest()), inChunk));
             }
             String name = file.getFileName().toString();
             String mediaType = name.endsWith(".tar") ? MediaTypes.PAYLOAD_TAR : MediaTypes.PAYLOAD_DEFAULT;
-            return new TargetPayload(Digest.fromBytes(sha.digest()), size, mediaType, name, fileMode(file), List.of());
+            return new TargetPayload(Digest.fromBytes(sha.digest()), size, mediaType, name, fileMode(file), List.of(),
+                    chunks);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read payload " + file, e);
         }

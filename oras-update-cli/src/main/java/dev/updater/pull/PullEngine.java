@@ -59,7 +59,7 @@ public final class PullEngine {
                 fallback = Optional.of(e.getMessage());
             }
         }
-        long bytes = fetchPayload(release.payloadBlob(targetId), payload.fileName(), payload.fileMode(), output);
+        long bytes = fetchPayload(payload, output);
         return new PullResult.Fetch(PullResult.Fetch.FULL, bytes, Optional.empty(), fallback);
     }
 
@@ -121,12 +121,11 @@ public final class PullEngine {
         }
     }
 
-    /** Downloads a blob (verified) and installs it at {@code output} with {@code fileMode}; returns bytes fetched. */
-    public long fetchPayload(OciDescriptor blob, String label, int fileMode, Path output) {
-        Path part = new BlobDownloader(store, options.transferAttempts(), options.stallMillis(), options.listener())
-                .download(blob, options.downloadsDir(), label);
-        moveIntoPlace(part, fileMode, output.toAbsolutePath());
-        return blob.size();
+    /** Downloads a payload (verified, whole or chunked) and moves it to {@code output} with its file mode. */
+    public long fetchPayload(TargetPayload payload, Path output) {
+        Path verified = new PayloadFetcher(store, options).fetch(payload, payload.fileName());
+        moveIntoPlace(verified, payload.fileMode(), output.toAbsolutePath());
+        return payload.size();
     }
 
     private static void moveIntoPlace(Path verified, int fileMode, Path target) {

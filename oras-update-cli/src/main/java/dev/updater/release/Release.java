@@ -2,7 +2,6 @@ package dev.updater.release;
 
 import dev.updater.schema.Digest;
 import dev.updater.schema.ImageManifest;
-import dev.updater.schema.OciDescriptor;
 import dev.updater.schema.TargetPayload;
 import dev.updater.schema.UpdateManifest;
 
@@ -18,11 +17,5 @@ public record Release(Digest digest, long manifestSize, ImageManifest manifest, 
     /** The target's payload, or {@link UnknownTargetException} naming the ones this release has. */
     public TargetPayload target(String id) {
         return update.target(id).orElseThrow(() -> new UnknownTargetException(id, update));
-    }
-
-    /** The payload's blob descriptor (the update manifest is the authority on digest and size). */
-    public OciDescriptor payloadBlob(String targetId) {
-        TargetPayload p = target(targetId);
-        return new OciDescriptor(p.mediaType(), p.digest(), p.size());
     }
 }

@@ -57,11 +57,14 @@ public final class ReleaseReader {
         UpdateManifest update = UpdateManifest.parse(configBytes);
         for (Map.Entry<String, TargetPayload> t : update.sortedTargets().entrySet()) {
             TargetPayload p = t.getValue();
-            boolean listed = manifest.layers().stream().anyMatch(l -> l.digest().equals(p.digest())
-                    && l.size() == p.size());
+            boolean listed = p.isChunked()
+                    ? p.chunks().stream().allMatch(c -> manifest.layers().stream().anyMatch(
+                            l -> l.digest().equals(c.digest()) && l.size() == c.size()))
+                    : manifest.layers().stream().anyMatch(l -> l.digest().equals(p.digest()) && l.size() == p.size());
             if (!listed) {
                 throw new NotAReleaseException("release " + raw.digest() + " is inconsistent: target '" + t.getKey()
-                        + "' names payload " + p.digest() + " which is not a layer of the manifest");
+                        + "' names payload " + p.digest() + (p.isChunked() ? " whose chunks are" : " which is")
+                        + " not a layer of the manifest");
             }
             for (dev.updater.schema.PatchDescriptor patch : p.patches()) {
                 boolean patchListed = manifest.layers().stream().anyMatch(l -> l.digest().equals(patch.digest())

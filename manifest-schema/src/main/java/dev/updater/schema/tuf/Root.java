@@ -62,6 +62,11 @@ public record Root(long version, String specVersion, Instant expires, boolean co
         SignatureThreshold.verify(roleName, "root v" + version, keys, role, metadata);
     }
 
+    /** How many distinct keys this root lists for {@code roleName} validly signed {@code metadata}. */
+    public int validSignatures(String roleName, Metadata<?> metadata) {
+        return SignatureThreshold.countValid(keys, role(roleName), metadata);
+    }
+
     /** Whether {@code other} lists different keys or threshold for {@code roleName} (a key rotation). */
     public boolean roleKeysDiffer(Root other, String roleName) {
         Role mine = role(roleName);

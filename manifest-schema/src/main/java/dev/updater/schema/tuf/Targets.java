@@ -38,9 +38,8 @@ public record Targets(long version, String specVersion, Instant expires, Map<Str
     public void verifyDelegate(String delegatorName, String roleName, Metadata<?> metadata) {
         Delegations d = delegations.orElseThrow(() -> new RepositoryInconsistencyException(roleName,
                 "'" + delegatorName + "' delegates to no role, so '" + roleName + "' cannot be verified"));
-        DelegatedRole role = d.roles().stream().filter(x -> x.name().equals(roleName)).findFirst()
-                .orElseThrow(() -> new RepositoryInconsistencyException(roleName,
-                        "'" + delegatorName + "' does not delegate to '" + roleName + "'"));
-        SignatureThreshold.verify(roleName, delegatorName + " v" + version, d.keys(), role.role(), metadata);
+        Role role = d.roleNamed(roleName).orElseThrow(() -> new RepositoryInconsistencyException(roleName,
+                "'" + delegatorName + "' does not delegate to '" + roleName + "'"));
+        SignatureThreshold.verify(roleName, delegatorName + " v" + version, d.keys(), role, metadata);
     }
 }

@@ -8,7 +8,7 @@ public final class UnsignedMetadataException extends TufVerificationException {
         super(role, role + " metadata version " + version + " is not trusted: " + valid + " valid signature(s) from "
                 + signer + "'s keys for " + role + ", threshold is " + threshold
                 + "; it was not signed by the keys the trusted metadata lists (forged, tampered or signed with revoked"
-                + " keys). Nothing was changed; if the keys were rotated legitimately the publisher must sign with the"
+                + " keys). It was not stored; if the keys were rotated legitimately the publisher must sign with the"
                 + " new keys");
     }
 }

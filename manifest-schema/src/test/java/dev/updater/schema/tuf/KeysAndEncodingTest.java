@@ -89,20 +89,28 @@ class KeysAndEncodingTest {
     }
 
     @Test
-    void rsaPssAcceptsDigestLengthSalt() throws Exception {
+    void rsaPssAcceptsAnySaltLengthLikeTheReferenceImplementation() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         KeyPair pair = generator.generateKeyPair();
-        String pem = "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----";
+        Key key = Key.of("rsa", "rsassa-pss-sha256", pem(pair));
         byte[] message = "m".getBytes(StandardCharsets.UTF_8);
-        java.security.Signature signer = java.security.Signature.getInstance("RSASSA-PSS");
-        signer.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
-        signer.initSign(pair.getPrivate());
-        signer.update(message);
-        String sig = HexFormat.of().formatHex(signer.sign());
-        assertTrue(Key.of("rsa", "rsassa-pss-sha256", pem).verify(message, sig));
-        assertFalse(Key.of("rsa", "rsassa-pss-sha256", pem).verify(message, "zz"));
+        for (int saltLength : new int[] {0, 20, 32, 256 - 32 - 2}) {
+            java.security.Signature signer = java.security.Signature.getInstance("RSASSA-PSS");
+            signer.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, saltLength, 1));
+            signer.initSign(pair.getPrivate());
+            signer.update(message);
+            String sig = HexFormat.of().formatHex(signer.sign());
+            assertTrue(key.verify(message, sig), "salt length " + saltLength);
+            assertFalse(key.verify("n".getBytes(StandardCharsets.UTF_8), sig), "other message, salt " + saltLength);
+            byte[] flipped = HexFormat.of().parseHex(sig);
+            flipped[flipped.length / 2] ^= 1;
+            assertFalse(key.verify(message, HexFormat.of().formatHex(flipped)));
+        }
+        assertFalse(key.verify(message, "zz"));
+        assertFalse(key.verify(message, ""));
+        // a PKCS#1 v1.5 signature is not a PSS signature
+        assertFalse(key.verify(message, sign("SHA256withRSA", pair, message)));
     }
 
     @Test
@@ -115,6 +123,21 @@ class KeysAndEncodingTest {
         assertFalse(DelegatedRole.matchesPattern("filea.txt", "file[!a-z].txt"));
         assertFalse(DelegatedRole.matchesPattern("file.txt", "*.tar"));
         assertTrue(DelegatedRole.matchesPattern("x.(y)+", "*.(y)+"), "regex characters are literal");
+    }
+
+    @Test
+    void succinctHashBinsAreTheLeadingBitsOfThePathHash() {
+        Role role = new Role(java.util.List.of("k"), 1);
+        assertEquals("bin-0", new SuccinctRoles(role, 1, "bin").roleFor("boo"));
+        assertEquals("bin-1", new SuccinctRoles(role, 1, "bin").roleFor("too"));
+        assertEquals("bin-0", new SuccinctRoles(role, 2, "bin").roleFor("foo"));
+        assertEquals("bin-1", new SuccinctRoles(role, 2, "bin").roleFor("doo"));
+        assertEquals("bin-2", new SuccinctRoles(role, 2, "bin").roleFor("too"));
+        assertEquals("bin-3", new SuccinctRoles(role, 2, "bin").roleFor("bar"));
+        SuccinctRoles bins256 = new SuccinctRoles(role, 8, "bin");
+        assertEquals("bin-fc", bins256.roleFor("bar"));
+        assertTrue(bins256.isDelegatedRole("bin-00") && bins256.isDelegatedRole("bin-ff"));
+        assertFalse(bins256.isDelegatedRole("bin-100") || bins256.isDelegatedRole("bin-0") || bins256.isDelegatedRole("x-00"));
     }
 
     @Test

@@ -1,0 +1,91 @@
+package dev.updater.pull;
+
+import dev.updater.registry.BlobDownloader;
+import dev.updater.registry.DigestMismatchException;
+import dev.updater.registry.ReleaseStore;
+import dev.updater.registry.StoreIoException;
+import dev.updater.schema.ChunkDescriptor;
+import dev.updater.schema.Digest;
+import dev.updater.schema.MediaTypes;
+import dev.updater.schema.OciDescriptor;
+import dev.updater.schema.TargetPayload;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fetches a payload into the downloads directory as one verified file, whether it is stored whole or as chunks.
+ * Chunks are downloaded (and kept, verified, across runs) one by one, so a transfer resumes chunk by chunk even
+ * where a registry or proxy ignores Range; then they are joined while the whole payload's digest is checked.
+ */
+public final class PayloadFetcher {
+    private final ReleaseStore store;
+    private final PullOptions options;
+
+    public PayloadFetcher(ReleaseStore store, PullOptions options) {
+        this.store = store;
+        this.options = options;
+    }
+
+    /** The verified payload file (named by digest inside the downloads directory); the caller moves or deletes it. */
+    public Path fetch(TargetPayload payload, String label) {
+        BlobDownloader downloader = new BlobDownloader(store, options.transferAttempts(), options.stallMillis(),
+                options.listener());
+        if (!payload.isChunked()) {
+            return downloader.download(new OciDescriptor(payload.mediaType(), payload.digest(), payload.size()),
+                    options.downloadsDir(), label);
+        }
+        List<Path> parts = new ArrayList<>();
+        int n = payload.chunks().size();
+        for (int i = 0; i < n; i++) {
+            ChunkDescriptor c = payload.chunks().get(i);
+            parts.add(downloader.download(new OciDescriptor(MediaTypes.PAYLOAD_CHUNK, c.digest(), c.size()),
+                    options.downloadsDir(), label + " (chunk " + (i + 1) + "/" + n + ")"));
+        }
+        return join(payload, parts);
+    }
+
+    private Path join(TargetPayload payload, List<Path> parts) {
+        Path joined = options.downloadsDir().resolve(payload.digest().hex() + ".joined");
+        try {
+            MessageDigest sha = Digest.newMessageDigest();
+            long size = 0;
+            try (FileChannel ch = FileChannel.open(joined, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+                    OutputStream out = Channels.newOutputStream(ch)) {
+                byte[] buf = new byte[1 << 16];
+                for (Path part : parts) {
+                    try (InputStream in = Files.newInputStream(part)) {
+                        for (int r; (r = in.read(buf)) > 0; ) {
+                            out.write(buf, 0, r);
+                            sha.update(buf, 0, r);
+                            size += r;
+                        }
+                    }
+                }
+                ch.force(true);
+            }
+            Digest actual = Digest.fromBytes(sha.digest());
+            if (!actual.equals(payload.digest()) || size != payload.size()) {
+                Files.deleteIfExists(joined);
+                // Every chunk matched its own digest, so the release itself lists chunks of another payload.
+                throw new DigestMismatchException("payload " + payload.fileName() + " joined from its chunks",
+                        payload.digest(), actual.toString());
+            }
+            for (Path part : parts) {
+                Files.deleteIfExists(part);
+            }
+            return joined;
+        } catch (IOException e) {
+            throw new StoreIoException("cannot write " + joined, e);
+        }
+    }
+}

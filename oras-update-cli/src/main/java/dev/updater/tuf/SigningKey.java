@@ -1,0 +1,144 @@
+package dev.updater.tuf;
+
+import dev.updater.schema.tuf.Key;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.PSSParameterSpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * A private key that signs TUF metadata, with the public {@link Key} it is listed as. Key files are unencrypted PEM
+ * PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}), the format of python-tuf's test keystore; Ed25519 ({@code ed25519})
+ * and RSA ({@code rsassa-pss-sha256}) are read, Ed25519 is generated.
+ */
+public record SigningKey(PrivateKey privateKey, Key publicKey) {
+    private static final byte[] ED25519_PKCS8_PREFIX = HexFormat.of().parseHex("302e020100300506032b657004220420");
+
+    public String keyId() {
+        return publicKey.computeKeyId();
+    }
+
+    public static SigningKey generateEd25519() {
+        byte[] seed = new byte[32];
+        new SecureRandom().nextBytes(seed);
+        return ed25519FromSeed(seed);
+    }
+
+    /** Signs the canonical bytes of {@code signed}, returning the hex signature. */
+    public String sign(byte[] payload) {
+        try {
+            Signature signer;
+            if (publicKey.scheme().equals("ed25519")) {
+                signer = Signature.getInstance("Ed25519");
+            } else {
+                signer = Signature.getInstance("RSASSA-PSS");
+                signer.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+            }
+            signer.initSign(privateKey);
+            signer.update(payload);
+            return HexFormat.of().formatHex(signer.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("signing with " + publicKey.keyType() + " failed", e);
+        }
+    }
+
+    public static SigningKey read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new KeyFileException(file, "cannot be read: " + e.getMessage());
+        }
+        if (!text.contains("-----BEGIN PRIVATE KEY-----")) {
+            throw new KeyFileException(file, "is not an unencrypted PEM PKCS#8 private key (BEGIN PRIVATE KEY)");
+        }
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(text.substring(text.indexOf("-----BEGIN PRIVATE KEY-----") + 27,
+                    text.indexOf("-----END PRIVATE KEY-----")));
+        } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
+            throw new KeyFileException(file, "has a damaged PEM body");
+        }
+        if (der.length == 48 && Arrays.equals(Arrays.copyOf(der, 16), ED25519_PKCS8_PREFIX)) {
+            return ed25519FromSeed(Arrays.copyOfRange(der, 16, 48));
+        }
+        try {
+            PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+            RSAPrivateCrtKey crt = (RSAPrivateCrtKey) key;
+            var publicKey = KeyFactory.getInstance("RSA").generatePublic(
+                    new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
+            String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(publicKey.getEncoded()) + "\n-----END PUBLIC KEY-----";
+            return new SigningKey(key, Key.of("rsa", "rsassa-pss-sha256", pem));
+        } catch (GeneralSecurityException | ClassCastException e) {
+            throw new KeyFileException(file, "is neither an Ed25519 nor an RSA private key");
+        }
+    }
+
+    /** Writes the private key as PEM PKCS#8, readable by the owner only. */
+    public void write(Path file) {
+        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(privateKey.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".tmp-", ".pem");
+            try {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not POSIX: keep the platform default
+            }
+            Files.writeString(temp, pem, StandardCharsets.US_ASCII);
+            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write key " + file, e);
+        }
+    }
+
+    /**
+     * The JDK has no "public key of this Ed25519 private key" call; its key pair generator derives the public key
+     * from 32 random bytes, so feeding it the seed gives back exactly that pair.
+     */
+    private static SigningKey ed25519FromSeed(byte[] seed) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
+            generator.initialize(255, new FixedSeed(seed));
+            var pair = generator.generateKeyPair();
+            byte[] spki = pair.getPublic().getEncoded();
+            String raw = HexFormat.of().formatHex(Arrays.copyOfRange(spki, spki.length - 32, spki.length));
+            return new SigningKey(pair.getPrivate(), Key.of("ed25519", "ed25519", raw));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java 17 runtime has Ed25519", e);
+        }
+    }
+
+    private static final class FixedSeed extends SecureRandom {
+        private static final long serialVersionUID = 1L;
+        private final byte[] seed;
+
+        FixedSeed(byte[] seed) {
+            this.seed = seed.clone();
+        }
+
+        @Override
+        public void nextBytes(byte[] bytes) {
+            if (bytes.length != seed.length) throw new IllegalStateException("unexpected request for randomness");
+            System.arraycopy(seed, 0, bytes, 0, seed.length);
+        }
+    }
+}
