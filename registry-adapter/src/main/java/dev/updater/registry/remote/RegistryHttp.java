@@ -196,7 +196,7 @@ public final class RegistryHttp {
         }
         if (challenges.stream().anyMatch(c -> c.scheme().equalsIgnoreCase("Basic"))) {
             Optional<Credential> credential = loadCredential();
-            if (credential.isEmpty() || basicHeader != null) return false;
+            if (credential.isEmpty() || credential.get().isOAuth2RefreshToken() || basicHeader != null) return false;
             basicHeader = basic(credential.get());
             return true;
         }
@@ -237,9 +237,17 @@ public final class RegistryHttp {
             throw new RegistryUnauthorizedException(registry + " (HTTPS) sent us to a plain-HTTP token service "
                     + realm + "; refusing to send credentials there in clear text.");
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).timeout(requestTimeout).GET()
+        HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).timeout(requestTimeout)
                 .header("User-Agent", "update/1 (oci-update-toolchain)");
-        credential.ifPresent(c -> b.header("Authorization", basic(c)));
+        if (credential.isPresent() && credential.get().isOAuth2RefreshToken()) {
+            // An identity token from `docker login` (config.json `identitytoken`) is an OAuth2 refresh token: it is
+            // exchanged by POST, never sent as a basic password.
+            b.uri(URI.create(realm)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(refreshTokenForm(challenge, scope, credential.get())));
+        } else {
+            b.GET();
+            credential.ifPresent(c -> b.header("Authorization", basic(c)));
+        }
         long requestedAt = System.nanoTime();
         HttpResponse<byte[]> response;
         try {
@@ -282,6 +290,15 @@ public final class RegistryHttp {
         BearerToken fresh = BearerToken.of(token, body.path("expires_in").asLong(0), requestedAt);
         tokens.put(scope, fresh);
         return fresh;
+    }
+
+    private static String refreshTokenForm(Challenge challenge, String scope, Credential refreshToken) {
+        StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=update");
+        challenge.param("service").ifPresent(service -> form.append("&service=")
+                .append(URLEncoder.encode(service, StandardCharsets.UTF_8)));
+        form.append("&scope=").append(URLEncoder.encode(scope.trim(), StandardCharsets.UTF_8));
+        form.append("&refresh_token=").append(URLEncoder.encode(refreshToken.getPassword(), StandardCharsets.UTF_8));
+        return form.toString();
     }
 
     /**

@@ -262,6 +262,26 @@ class RegistryAuthTest {
         }
 
         @Test
+        void anIdentityTokenFromConfigJsonIsExchangedByTheRefreshTokenGrant(@TempDir Path dir) throws Exception {
+            String zeroUser = Base64.getEncoder().encodeToString("00000000-0000-0000-0000-000000000000:"
+                    .getBytes(StandardCharsets.UTF_8));
+            Path docker = dockerConfig(dir.resolve("docker-identity"), "{\"auths\":{\"" + registry.hostPort()
+                    + "\":{\"auth\":\"" + zeroUser + "\",\"identitytoken\":\"" + READER_PASSWORD + "\"}}}");
+            byte[] payload;
+            try (ReleaseStore writer = as("auth/token-identity", "alice", ALICE_PASSWORD)) {
+                payload = pushRelease(writer, "identity token payload");
+            }
+            try (ReleaseStore store = open(registry, "auth/token-identity",
+                    RegistryCredentials.fromEnvironment(Map.of("DOCKER_CONFIG", docker.toString())))) {
+                assertArrayEquals(payload, pullPayload(store));
+                RegistryUnauthorizedException e = assertThrows(RegistryUnauthorizedException.class,
+                        () -> pushRelease(store, "the reader's identity token cannot push"));
+                assertTrue(e.getMessage().contains("an identity token"), e.getMessage());
+                assertFalse(e.getMessage().contains(READER_PASSWORD), e.getMessage());
+            }
+        }
+
+        @Test
         void aWrongPasswordIsRefusedByTheTokenService() {
             try (ReleaseStore store = as("auth/token-wrong", "alice", "wrong-password-QQQ")) {
                 RegistryUnauthorizedException e = assertThrows(RegistryUnauthorizedException.class,
