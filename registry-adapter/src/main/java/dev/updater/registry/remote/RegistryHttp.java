@@ -427,8 +427,8 @@ public final class RegistryHttp {
         }
         if (error.isPresent() && error.get().equals("invalid_token")) {
             return new RegistryUnauthorizedException(registry + " did not accept the token from " + bearerRealm()
-                    + " for scope '" + request.scope() + "' (invalid_token) on " + operation + ", even after "
-                    + "fetching a new one. The token service and the registry disagree (issuer, service name, "
+                    + " for scope '" + request.scope() + "' (invalid_token) on " + operation + ", although the token "
+                    + "was fresh. The token service and the registry disagree (issuer, service name, "
                     + "signing certificate or clock)." + where);
         }
         boolean hadCredentials = credentialFound;

@@ -282,6 +282,24 @@ class RegistryAuthTest {
         }
 
         @Test
+        void aRegistryThatKeepsRefusingFreshTokensGetsAnInvalidTokenMessage() {
+            String pullScope = "repository:auth/token-invalid:pull";
+            tokens.issueExpiredTokens(pullScope, 2);
+            try (ReleaseStore store = as("auth/token-invalid", "alice", ALICE_PASSWORD)) {
+                RegistryUnauthorizedException e = assertThrows(RegistryUnauthorizedException.class,
+                        () -> store.fetchManifest("1.0.0"));
+                String m = e.getMessage();
+                assertTrue(m.contains("invalid_token"), m);
+                assertTrue(m.contains(tokens.realm()), m);
+                assertTrue(m.contains("scope '" + pullScope + "'"), m);
+                assertTrue(m.contains(registry.hostPort()), m);
+                for (String token : tokens.issuedTokens()) assertFalse(m.contains(token), "the message leaks a token");
+            }
+            // The first token answered the first 401; a refusal of a token that fresh is final.
+            assertEquals(1, tokens.scopesAsked().stream().filter(pullScope::equals).count());
+        }
+
+        @Test
         void aWrongPasswordIsRefusedByTheTokenService() {
             try (ReleaseStore store = as("auth/token-wrong", "alice", "wrong-password-QQQ")) {
                 RegistryUnauthorizedException e = assertThrows(RegistryUnauthorizedException.class,
