@@ -46,6 +46,8 @@ public final class RegistryHttp {
     private volatile String basicHeader;
     private volatile boolean credentialsLoaded;
     private volatile boolean credentialFound;
+    private Optional<Credential> cachedCredential = Optional.empty();
+    private List<String> lookedIn = List.of();
 
     public RegistryHttp(String registry, boolean plainHttp, RegistryCredentials credentials, RetryPolicy retry,
             Duration connectTimeout, Duration requestTimeout) {
@@ -388,16 +390,21 @@ public final class RegistryHttp {
         }
     }
 
-    private Optional<Credential> loadCredential() {
-        Optional<Credential> c = credentials.forRegistry(registry);
-        credentialsLoaded = true;
-        credentialFound = c.isPresent();
-        return c;
+    /** Looked up once per registry: a credential helper is a process to start, not something to run per scope. */
+    private synchronized Optional<Credential> loadCredential() {
+        if (!credentialsLoaded) {
+            cachedCredential = credentials.forRegistry(registry);
+            // Copied now: the same RegistryCredentials may next be asked about another registry.
+            lookedIn = credentials.lookedIn();
+            credentialFound = cachedCredential.isPresent();
+            credentialsLoaded = true;
+        }
+        return cachedCredential;
     }
 
     private String lookedIn() {
-        if (!credentialsLoaded) loadCredential();
-        return String.join(", ", credentials.lookedIn());
+        loadCredential();
+        return String.join(", ", lookedIn);
     }
 
     private static String basic(Credential c) {
