@@ -72,8 +72,9 @@ public final class RegistryCredentials {
             Optional<Credential> found = factory.dockerConfig(config).retrieve();
             String detail = notes.stream().filter(n -> !n.isEmpty()).reduce((a, b) -> a + "; " + b).orElse("");
             if (found.isPresent()) {
-                lookedIn.add(config + " (" + (detail.isEmpty() ? "entry for " + registry : detail)
-                        + ", user '" + found.get().getUsername() + "')");
+                lookedIn.add(config + " (" + (detail.isEmpty() ? "entry for " + registry : detail) + ", "
+                        + (found.get().isOAuth2RefreshToken() ? "an identity token"
+                                : "user '" + found.get().getUsername() + "'") + ")");
             } else {
                 lookedIn.add(config + " (" + (detail.isEmpty() ? "no entry for " + registry : detail) + ")");
             }

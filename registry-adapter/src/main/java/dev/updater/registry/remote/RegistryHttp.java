@@ -46,6 +46,8 @@ public final class RegistryHttp {
     private volatile String basicHeader;
     private volatile boolean credentialsLoaded;
     private volatile boolean credentialFound;
+    private Optional<Credential> cachedCredential = Optional.empty();
+    private List<String> lookedIn = List.of();
 
     public RegistryHttp(String registry, boolean plainHttp, RegistryCredentials credentials, RetryPolicy retry,
             Duration connectTimeout, Duration requestTimeout) {
@@ -208,7 +210,7 @@ public final class RegistryHttp {
         }
         if (challenges.stream().anyMatch(c -> c.scheme().equalsIgnoreCase("Basic"))) {
             Optional<Credential> credential = loadCredential();
-            if (credential.isEmpty() || basicHeader != null) return false;
+            if (credential.isEmpty() || credential.get().isOAuth2RefreshToken() || basicHeader != null) return false;
             basicHeader = basic(credential.get());
             return true;
         }
@@ -249,9 +251,17 @@ public final class RegistryHttp {
             throw new RegistryUnauthorizedException(registry + " (HTTPS) sent us to a plain-HTTP token service "
                     + realm + "; refusing to send credentials there in clear text.");
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).timeout(requestTimeout).GET()
+        HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).timeout(requestTimeout)
                 .header("User-Agent", "update/1 (oci-update-toolchain)");
-        credential.ifPresent(c -> b.header("Authorization", basic(c)));
+        if (credential.isPresent() && credential.get().isOAuth2RefreshToken()) {
+            // An identity token from `docker login` (config.json `identitytoken`) is an OAuth2 refresh token: it is
+            // exchanged by POST, never sent as a basic password.
+            b.uri(URI.create(realm)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(refreshTokenForm(challenge, scope, credential.get())));
+        } else {
+            b.GET();
+            credential.ifPresent(c -> b.header("Authorization", basic(c)));
+        }
         long requestedAt = System.nanoTime();
         HttpResponse<byte[]> response;
         try {
@@ -294,6 +304,15 @@ public final class RegistryHttp {
         BearerToken fresh = BearerToken.of(token, body.path("expires_in").asLong(0), requestedAt);
         tokens.put(scope, fresh);
         return fresh;
+    }
+
+    private static String refreshTokenForm(Challenge challenge, String scope, Credential refreshToken) {
+        StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=update");
+        challenge.param("service").ifPresent(service -> form.append("&service=")
+                .append(URLEncoder.encode(service, StandardCharsets.UTF_8)));
+        form.append("&scope=").append(URLEncoder.encode(scope.trim(), StandardCharsets.UTF_8));
+        form.append("&refresh_token=").append(URLEncoder.encode(refreshToken.getPassword(), StandardCharsets.UTF_8));
+        return form.toString();
     }
 
     /**
@@ -383,16 +402,21 @@ public final class RegistryHttp {
         }
     }
 
-    private Optional<Credential> loadCredential() {
-        Optional<Credential> c = credentials.forRegistry(registry);
-        credentialsLoaded = true;
-        credentialFound = c.isPresent();
-        return c;
+    /** Looked up once per registry: a credential helper is a process to start, not something to run per scope. */
+    private synchronized Optional<Credential> loadCredential() {
+        if (!credentialsLoaded) {
+            cachedCredential = credentials.forRegistry(registry);
+            // Copied now: the same RegistryCredentials may next be asked about another registry.
+            lookedIn = credentials.lookedIn();
+            credentialFound = cachedCredential.isPresent();
+            credentialsLoaded = true;
+        }
+        return cachedCredential;
     }
 
     private String lookedIn() {
-        if (!credentialsLoaded) loadCredential();
-        return String.join(", ", credentials.lookedIn());
+        loadCredential();
+        return String.join(", ", lookedIn);
     }
 
     private static String basic(Credential c) {
@@ -422,8 +446,8 @@ public final class RegistryHttp {
         }
         if (error.isPresent() && error.get().equals("invalid_token")) {
             return new RegistryUnauthorizedException(registry + " did not accept the token from " + bearerRealm()
-                    + " for scope '" + request.scope() + "' (invalid_token) on " + operation + ", even after "
-                    + "fetching a new one. The token service and the registry disagree (issuer, service name, "
+                    + " for scope '" + request.scope() + "' (invalid_token) on " + operation + ", although the token "
+                    + "was fresh. The token service and the registry disagree (issuer, service name, "
                     + "signing certificate or clock)." + where);
         }
         boolean hadCredentials = credentialFound;

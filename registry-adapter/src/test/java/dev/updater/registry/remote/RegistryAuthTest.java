@@ -262,6 +262,44 @@ class RegistryAuthTest {
         }
 
         @Test
+        void anIdentityTokenFromConfigJsonIsExchangedByTheRefreshTokenGrant(@TempDir Path dir) throws Exception {
+            String zeroUser = Base64.getEncoder().encodeToString("00000000-0000-0000-0000-000000000000:"
+                    .getBytes(StandardCharsets.UTF_8));
+            Path docker = dockerConfig(dir.resolve("docker-identity"), "{\"auths\":{\"" + registry.hostPort()
+                    + "\":{\"auth\":\"" + zeroUser + "\",\"identitytoken\":\"" + READER_PASSWORD + "\"}}}");
+            byte[] payload;
+            try (ReleaseStore writer = as("auth/token-identity", "alice", ALICE_PASSWORD)) {
+                payload = pushRelease(writer, "identity token payload");
+            }
+            try (ReleaseStore store = open(registry, "auth/token-identity",
+                    RegistryCredentials.fromEnvironment(Map.of("DOCKER_CONFIG", docker.toString())))) {
+                assertArrayEquals(payload, pullPayload(store));
+                RegistryUnauthorizedException e = assertThrows(RegistryUnauthorizedException.class,
+                        () -> pushRelease(store, "the reader's identity token cannot push"));
+                assertTrue(e.getMessage().contains("an identity token"), e.getMessage());
+                assertFalse(e.getMessage().contains(READER_PASSWORD), e.getMessage());
+            }
+        }
+
+        @Test
+        void aRegistryThatKeepsRefusingFreshTokensGetsAnInvalidTokenMessage() {
+            String pullScope = "repository:auth/token-invalid:pull";
+            tokens.issueExpiredTokens(pullScope, 2);
+            try (ReleaseStore store = as("auth/token-invalid", "alice", ALICE_PASSWORD)) {
+                RegistryUnauthorizedException e = assertThrows(RegistryUnauthorizedException.class,
+                        () -> store.fetchManifest("1.0.0"));
+                String m = e.getMessage();
+                assertTrue(m.contains("invalid_token"), m);
+                assertTrue(m.contains(tokens.realm()), m);
+                assertTrue(m.contains("scope '" + pullScope + "'"), m);
+                assertTrue(m.contains(registry.hostPort()), m);
+                for (String token : tokens.issuedTokens()) assertFalse(m.contains(token), "the message leaks a token");
+            }
+            // The first token answered the first 401; a refusal of a token that fresh is final.
+            assertEquals(1, tokens.scopesAsked().stream().filter(pullScope::equals).count());
+        }
+
+        @Test
         void aWrongPasswordIsRefusedByTheTokenService() {
             try (ReleaseStore store = as("auth/token-wrong", "alice", "wrong-password-QQQ")) {
                 RegistryUnauthorizedException e = assertThrows(RegistryUnauthorizedException.class,

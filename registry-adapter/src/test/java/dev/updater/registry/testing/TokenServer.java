@@ -158,8 +158,34 @@ public final class TokenServer implements AutoCloseable {
             requests.incrementAndGet();
             Optional<String> user = Optional.empty();
             Set<String> allowed = anonymousActions;
+            boolean post = exchange.getRequestMethod().equals("POST");
+            String query = post ? new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                    : Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
+            List<String> scopes = new ArrayList<>();
+            String service = null;
+            String refreshToken = null;
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq < 0) continue;
+                String name = pair.substring(0, eq);
+                String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if (name.equals("scope")) scopes.addAll(List.of(value.split(" ")));
+                if (name.equals("service")) service = value;
+                if (name.equals("refresh_token")) refreshToken = value;
+            }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            if (authorization != null && authorization.startsWith("Basic ")) {
+            if (post) {
+                // OAuth2 refresh-token grant (docker's identity tokens): here an account's password is its token.
+                String token = refreshToken;
+                Optional<Account> account = accounts.values().stream().filter(a -> a.password().equals(token))
+                        .findFirst();
+                if (!query.contains("grant_type=refresh_token") || account.isEmpty()) {
+                    respond(exchange, 401, "{\"details\":\"invalid refresh token\"}");
+                    return;
+                }
+                user = Optional.of(account.get().user());
+                allowed = account.get().actions();
+            } else if (authorization != null && authorization.startsWith("Basic ")) {
                 String decoded = new String(Base64.getDecoder().decode(authorization.substring(6)),
                         StandardCharsets.UTF_8);
                 int colon = decoded.indexOf(':');
@@ -170,17 +196,6 @@ public final class TokenServer implements AutoCloseable {
                 }
                 user = Optional.of(account.user());
                 allowed = account.actions();
-            }
-            List<String> scopes = new ArrayList<>();
-            String service = null;
-            String query = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq < 0) continue;
-                String name = pair.substring(0, eq);
-                String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if (name.equals("scope")) scopes.add(value);
-                if (name.equals("service")) service = value;
             }
             scopesAsked.addAll(scopes);
             if (!SERVICE.equals(service)) {
