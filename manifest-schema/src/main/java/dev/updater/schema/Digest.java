@@ -33,6 +33,16 @@ public record Digest(String hex) implements Comparable<Digest> {
         return fromBytes(newMessageDigest().digest(bytes));
     }
 
+    /** The digest of everything {@code in} delivers, read to its end (the caller closes it). */
+    public static Digest of(java.io.InputStream in) throws java.io.IOException {
+        MessageDigest sha = newMessageDigest();
+        byte[] buffer = new byte[1 << 16];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            sha.update(buffer, 0, n);
+        }
+        return fromBytes(sha.digest());
+    }
+
     public static Digest ofUtf8(String text) {
         return of(text.getBytes(StandardCharsets.UTF_8));
     }

@@ -20,11 +20,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "keygen", mixinStandardHelpOptions = true,
         description = {
-            "Create a signing key pair in cosign's format: NAME.key (the private key, encrypted with a password;",
-            "file mode 0600) and NAME.pub (the public key, PEM 'PUBLIC KEY'). Both work with cosign too.",
+            "Create a signing key pair in cosign's format: NAME.key (the private key, encrypted with a password; "
+                    + "file mode 0600) and NAME.pub (the public key, PEM 'PUBLIC KEY'). Both work with cosign too.",
             "",
-            "The password comes from --password-file, else the UPDATE_PASSWORD environment variable, else a prompt",
-            "on the terminal (asked twice). It is never taken from an argument and never printed.",
+            "The password comes from --password-file, else the UPDATE_PASSWORD environment variable, else a prompt "
+                    + "on the terminal (asked twice). It is never taken from an argument and never printed.",
             ""},
         footerHeading = "%n",
         footer = {

@@ -18,6 +18,7 @@ import dev.updater.schema.Digest;
 import dev.updater.schema.Json;
 import dev.updater.schema.MediaTypes;
 import dev.updater.schema.TargetPayload;
+import dev.updater.schema.UpdateManifest;
 import dev.updater.signing.SignatureStore;
 import dev.updater.signing.TrustPolicy;
 import java.io.PrintWriter;
@@ -66,6 +67,7 @@ import picocli.CommandLine.Spec;
             "  update pull registry.example.com/acme/fw:stable --target esp32-v4.2 --output fw.bin --key release.pub",
             "  update pull registry.example.com/acme/app:stable --target linux-amd64 --install-root /opt/app \\",
             "      --health-cmd '/opt/app/current/app --self-test' --health-timeout 20",
+            "  update pull registry.example.com/acme/app --channel beta --target linux-amd64 --install-root /opt/app",
             "  update pull --rollback --install-root /opt/app          # same as: update rollback",
             "  update status --install-root /opt/app"})
 final class PullCommand implements Callable<Integer> {
@@ -97,6 +99,11 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "ID",
             description = "Which target's payload to fetch (update inspect REF lists them).")
     String target;
+
+    @Option(names = "--channel", paramLabel = "CHANNEL",
+            description = "Pull the release this channel tag (e.g. stable, beta) points at; REF then names only "
+                    + "the repository.")
+    String channel;
 
     @Option(names = "--output", paramLabel = "PATH", description = "Write the payload to this file (no install).")
     Path output;
@@ -169,7 +176,7 @@ final class PullCommand implements Callable<Integer> {
 
     private Integer pullToFile(PrintWriter out) {
         StoreReference ref = store.parse(reference);
-        String manifest = StoreOptions.manifestOf(ref, reference);
+        String manifest = releaseOf(ref);
         PullResult result;
         try (ReleaseStore s = store.open(ref)) {
             String release = verifiedReference(s, tuf.resolve(s, ref, manifest,
@@ -201,7 +208,7 @@ final class PullCommand implements Callable<Integer> {
     /** Recovery first (open), then resolve and read the release, then let the installer drive the download. */
     private Integer pullAndInstall(PrintWriter out, Path installRoot) {
         StoreReference ref = store.parse(reference);
-        String manifest = StoreOptions.manifestOf(ref, reference);
+        String manifest = releaseOf(ref);
         try (Installer installer = Installer.open(installRoot, installOptions(out))) {
             reportRecovery(installer);
             try (ReleaseStore s = store.open(ref)) {
@@ -223,6 +230,20 @@ final class PullCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    /** The tag or digest to pull: from REF, or the --channel tag when REF names only the repository. */
+    private String releaseOf(StoreReference ref) {
+        if (channel == null) {
+            return StoreOptions.manifestOf(ref, reference);
+        }
+        if (ref.manifestReference().isPresent()) {
+            throw new UsageException("give either a tag or digest in REF or --channel, not both");
+        }
+        if (!UpdateManifest.isValidChannel(channel)) {
+            throw new UsageException("'" + channel + "' is not a channel name (a tag such as stable or beta)");
+        }
+        return channel;
     }
 
     /**

@@ -16,12 +16,13 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "sign", mixinStandardHelpOptions = true,
         description = {
-            "Sign a published release with a private key, the way cosign does: the release manifest's digest goes",
-            "into a simple-signing payload, stored as a layer of the manifest tagged sha256-<hex>.sig in the same",
-            "repository, with the signature in its dev.cosignproject.cosign/signature annotation.",
+            "Sign a published release with a private key, the way cosign does: the release manifest's digest goes "
+                    + "into a simple-signing payload, stored as a layer of the manifest tagged sha256-<hex>.sig in "
+                    + "the same repository, with the signature in its dev.cosignproject.cosign/signature annotation.",
             "",
-            "Signing again with another key adds a signature and keeps the earlier ones. 'cosign verify --key'",
-            "accepts these signatures, and 'update verify'/'update pull --key' accept cosign's.",
+            "Signing again with another key adds a signature and keeps the earlier ones; a key that already signed "
+                    + "is not added twice. 'cosign verify --key' accepts these signatures, and 'update verify' and "
+                    + "'update pull --key' accept cosign's.",
             ""},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -57,8 +58,9 @@ final class SignCommand implements Callable<Integer> {
             signed = new SignatureStore(s).sign(release.digest(), ref.storeName(), key);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Signed " + ref.storeName() + "@" + signed.release() + " with " + key.publicKey() + " ("
-                + signed.signatureCount() + " signature(s) in " + signed.signatureTag() + ")");
+        out.println((signed.added() ? "Signed " : "Already signed: ") + ref.storeName() + "@" + signed.release()
+                + " with " + key.publicKey() + " (" + signed.signatureCount() + " signature(s) in "
+                + signed.signatureTag() + ")");
         return ExitCode.OK;
     }
 }

@@ -28,20 +28,41 @@ public final class StoreOptions {
         return StoreReference.parse(reference);
     }
 
+    /** Read once: a command that opens several stores must not read standard input twice. */
+    private RegistryCredentials explicitCredentials;
+
     public ReleaseStores.Options options() {
         ReleaseStores.Options o = ReleaseStores.Options.defaults().withPlainHttp(plainHttp);
         if (username != null || passwordStdin) {
             if (username == null || !passwordStdin) {
                 throw new UsageException("--username and --password-stdin go together");
             }
-            try {
-                String password = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
-                o = o.withCredentials(RegistryCredentials.explicit(username, password));
-            } catch (IOException e) {
-                throw new UsageException("cannot read the password from standard input", e);
+            if (username.isBlank()) {
+                throw new UsageException("--username is empty");
             }
+            if (explicitCredentials == null) {
+                explicitCredentials = RegistryCredentials.explicit(username, readPassword());
+            }
+            o = o.withCredentials(explicitCredentials);
         }
         return o;
+    }
+
+    /** Like {@code docker login --password-stdin}: only the line ending is removed, spaces belong to the password. */
+    private static String readPassword() {
+        String password;
+        try {
+            password = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("cannot read the password from standard input", e);
+        }
+        if (password.endsWith("\n")) password = password.substring(0, password.length() - 1);
+        if (password.endsWith("\r")) password = password.substring(0, password.length() - 1);
+        if (password.isEmpty()) {
+            throw new UsageException("--password-stdin read an empty password; pipe it in, e.g. "
+                    + "'printf %s \"$TOKEN\" | update push --username USER --password-stdin ...'");
+        }
+        return password;
     }
 
     public ReleaseStore open(StoreReference ref) {

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             InspectCommand.class,
             VersionsCommand.class,
             VersionCommand.class,
+            CdsTrainingCommand.class,
             DiffCommand.class,
             PatchCommand.class,
             TufClientCommand.class,

@@ -20,13 +20,14 @@ import picocli.CommandLine.Spec;
         description = {
             "Check a release's signatures without downloading it.",
             "",
-            "The reference is resolved to a digest once. With --key: the cosign signature manifest (tag",
-            "sha256-<hex>.sig) is fetched and digest-checked, and at least --threshold distinct keys must have a",
-            "valid signature whose payload names exactly that digest. Keyless: a Sigstore bundle attached to the",
-            "release (tag sha256-<hex>) must verify against --trusted-root for the given identity and issuer.",
+            "The reference is resolved to a digest once. With --key: the cosign signature manifest (tag "
+                    + "sha256-<hex>.sig) is fetched and digest-checked, and at least --threshold distinct keys must "
+                    + "have a valid signature whose payload names exactly that digest. Keyless: a Sigstore bundle "
+                    + "attached to the release (referrers tag sha256-<hex>) must verify against --trusted-root for the "
+                    + "given identity and issuer, offline.",
             "",
-            "A failure names the reason: no signatures found, signature invalid, signed digest differs, threshold",
-            "not met, transparency log check failed; the exit code is then 4.",
+            "A failure names the reason (no signatures found, signature invalid, signed digest differs, threshold "
+                    + "not met, transparency log check failed) and exits with code 4.",
             ""},
         footerHeading = "%nExamples:%n",
         footer = {

@@ -36,9 +36,16 @@ public final class DeltaEngine {
      * {@code patchOut} complete or not at all.
      */
     public static void diff(Path oldFile, Path newFile, Path patchOut, PatchFormat format) throws IOException {
+        // Peak memory is what bounds the file sizes a publisher can diff: the new file is loaded only once the
+        // suffix array's construction has released its work tables, and the suffix array is released (and
+        // collected) before the compressor allocates its own tables.
         byte[] oldData = readForDiff(oldFile);
+        int[] suffixes = SuffixArrays.of(oldData);
         byte[] newData = readForDiff(newFile);
-        DeltaPlan plan = Differ.plan(oldData, newData);
+        DeltaPlan plan = Differ.plan(oldData, suffixes, newData, Runtime.getRuntime().availableProcessors(),
+                Differ.PARALLEL_THRESHOLD);
+        suffixes = null;
+        System.gc();
         Path target = patchOut.toAbsolutePath();
         Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
         try {

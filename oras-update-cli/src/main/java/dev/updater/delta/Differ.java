@@ -27,10 +27,30 @@ final class Differ {
     private final byte[] newData;
     private final int[] suffixes;
 
+    /**
+     * For each two-byte prefix, the first and last suffix array index of the old file's suffixes starting with it
+     * ({@code -1} when none does): a search starts in that range instead of the whole array, skipping the first
+     * dozen or so steps of each binary search, which are cache misses.
+     */
+    private final int[] prefixFirst = new int[1 << 16];
+    private final int[] prefixLast = new int[1 << 16];
+
     private Differ(byte[] oldData, byte[] newData, int[] suffixes) {
         this.oldData = oldData;
         this.newData = newData;
         this.suffixes = suffixes;
+        java.util.Arrays.fill(prefixFirst, -1);
+        java.util.Arrays.fill(prefixLast, -1);
+        for (int j = 0; j < suffixes.length; j++) {
+            int start = suffixes[j];
+            if (start + 1 < oldData.length) {
+                int key = (oldData[start] & 0xff) << 8 | (oldData[start + 1] & 0xff);
+                if (prefixFirst[key] < 0) {
+                    prefixFirst[key] = j;
+                }
+                prefixLast[key] = j;
+            }
+        }
     }
 
     static DeltaPlan plan(byte[] oldData, byte[] newData) {
@@ -42,7 +62,12 @@ final class Differ {
     }
 
     static DeltaPlan plan(byte[] oldData, byte[] newData, int threads, int parallelThreshold) {
-        Differ differ = new Differ(oldData, newData, SuffixArrays.of(oldData));
+        return plan(oldData, SuffixArrays.of(oldData), newData, threads, parallelThreshold);
+    }
+
+    /** Plans with a suffix array of {@code oldData} built beforehand (by {@link SuffixArrays#of}). */
+    static DeltaPlan plan(byte[] oldData, int[] suffixes, byte[] newData, int threads, int parallelThreshold) {
+        Differ differ = new Differ(oldData, newData, suffixes);
         int slices = newData.length < parallelThreshold ? 1 : Math.max(1, Math.min(threads, 8));
         if (slices == 1) {
             return differ.scan(0, newData.length);
@@ -196,6 +221,14 @@ final class Differ {
         }
         int lo = 0;
         int hi = oldSize - 1;
+        if (end - at >= 2) {
+            int key = (newData[at] & 0xff) << 8 | (newData[at + 1] & 0xff);
+            if (prefixFirst[key] >= 0) {
+                // Every suffix sharing the two bytes is in this range, and the longest match is among them.
+                lo = prefixFirst[key];
+                hi = prefixLast[key];
+            }
+        }
         int lcpLo = commonPrefix(suffixes[lo], at, end, 0);
         int lcpHi = commonPrefix(suffixes[hi], at, end, 0);
         while (hi - lo > 1) {

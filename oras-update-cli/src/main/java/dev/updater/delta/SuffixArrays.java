@@ -3,66 +3,81 @@ package dev.updater.delta;
 /**
  * Suffix arrays built in linear time with SA-IS (induced sorting; Nong, Zhang and Chan, 2009).
  *
- * <p>The only array of size proportional to the input is the result: the reduced problem of each recursion level
- * lives in the result array itself (its sorted suffixes in the front, its string in the back), so a 27 MB file
- * needs its 108 MB of suffix array plus a few bit sets and bucket tables.
+ * <p>The only large array is the result: the reduced problem of each recursion level lives in the result array
+ * itself (its sorted suffixes in the front, its string in the back, its bucket table in between when it fits), so a
+ * 27 MB file needs its 108 MB of suffix array plus bit sets of a few MB.
  */
 final class SuffixArrays {
     private SuffixArrays() {}
 
     /** The suffix array of {@code data}: the start positions of its suffixes, in lexicographic order. */
     static int[] of(byte[] data) {
+        return of(data, SMALL_ALPHABET);
+    }
+
+    /** As {@link #of(byte[])}; tests lower {@code smallAlphabet} to exercise the recounting bucket tables. */
+    static int[] of(byte[] data, int smallAlphabet) {
         int[] sa = new int[data.length];
         if (data.length > 0) {
-            sort(new ByteText(data), sa, data.length, 256);
+            sort(Text.of(data), sa, data.length, 256, sa, 0, 0, smallAlphabet);
         }
         return sa;
     }
 
-    /** A read-only string over an alphabet of {@code 0..k-1}. */
-    private interface Text {
-        int at(int i);
-    }
+    /**
+     * A read-only string over an alphabet of {@code 0..k-1}: the input bytes at the top level, a slice of the
+     * suffix array's own space below. One final class rather than an interface keeps {@link #at} inlinable in
+     * the hot loops.
+     */
+    private static final class Text {
+        private final byte[] bytes;
+        private final int[] ints;
+        private final int offset;
 
-    private record ByteText(byte[] bytes) implements Text {
-        @Override
-        public int at(int i) {
-            return bytes[i] & 0xff;
+        private Text(byte[] bytes, int[] ints, int offset) {
+            this.bytes = bytes;
+            this.ints = ints;
+            this.offset = offset;
         }
-    }
 
-    private record IntText(int[] ints, int offset) implements Text {
-        @Override
-        public int at(int i) {
-            return ints[offset + i];
+        static Text of(byte[] bytes) {
+            return new Text(bytes, null, 0);
+        }
+
+        static Text of(int[] ints, int offset) {
+            return new Text(null, ints, offset);
+        }
+
+        int at(int i) {
+            return bytes != null ? bytes[i] & 0xff : ints[offset + i];
         }
     }
 
     /**
      * Sorts the suffixes of {@code t[0..n)} into {@code sa[0..n)}, using the whole of {@code sa[0..n)} as workspace.
-     * A virtual sentinel, smaller than every character, ends the text.
+     * A virtual sentinel, smaller than every character, ends the text. {@code spare[spareFrom..+spareLength)} is
+     * memory the caller does not need meanwhile, where large bucket tables go instead of new arrays.
      */
-    private static void sort(Text t, int[] sa, int n, int k) {
+    private static void sort(Text t, int[] sa, int n, int k, int[] spare, int spareFrom, int spareLength,
+            int smallAlphabet) {
         if (n == 1) {
             sa[0] = 0;
             return;
         }
         long[] sType = classify(t, n);
-        int[] counts = new int[k];
-        for (int i = 0; i < n; i++) {
-            counts[t.at(i)]++;
-        }
-        int[] bucket = new int[k];
+        Buckets bucket = k <= smallAlphabet ? Buckets.counted(t, n, k)
+                : spareLength >= k ? Buckets.recounted(t, n, k, spare, spareFrom)
+                : Buckets.recounted(t, n, k, new int[k], 0);
 
         // Stage 1: sort the LMS substrings by one round of induced sorting.
         java.util.Arrays.fill(sa, 0, n, -1);
-        bucketEnds(counts, bucket);
+        bucket.ends();
         for (int i = 1; i < n; i++) {
             if (isLms(sType, i)) {
-                sa[--bucket[t.at(i)]] = i;
+                sa[bucket.decrement(t.at(i))] = i;
             }
         }
-        induce(t, sa, n, sType, counts, bucket);
+        induce(t, sa, n, sType, bucket);
 
         int lmsCount = 0;
         for (int i = 0; i < n; i++) {
@@ -90,9 +105,11 @@ final class SuffixArrays {
             }
         }
 
-        // Stage 2: sort the reduced string's suffixes, recursing only while names repeat.
+        // Stage 2: sort the reduced string's suffixes, recursing only while names repeat. Between the reduced
+        // problem's suffix array (front) and its string (back) lies free space for its bucket table.
         if (names < lmsCount) {
-            sort(new IntText(sa, reducedStart), sa, lmsCount, names);
+            sort(Text.of(sa, reducedStart), sa, lmsCount, names, sa, lmsCount, reducedStart - lmsCount,
+                    smallAlphabet);
         } else {
             for (int i = 0; i < lmsCount; i++) {
                 sa[sa[reducedStart + i]] = i;
@@ -109,13 +126,87 @@ final class SuffixArrays {
             sa[i] = sa[reducedStart + sa[i]];
         }
         java.util.Arrays.fill(sa, lmsCount, n, -1);
-        bucketEnds(counts, bucket);
+        bucket.ends();
         for (int i = lmsCount - 1; i >= 0; i--) {
             int position = sa[i];
             sa[i] = -1;
-            sa[--bucket[t.at(position)]] = position;
+            sa[bucket.decrement(t.at(position))] = position;
         }
-        induce(t, sa, n, sType, counts, bucket);
+        induce(t, sa, n, sType, bucket);
+    }
+
+    /** Alphabets up to this size keep their character counts; larger ones recount to halve the tables. */
+    private static final int SMALL_ALPHABET = 1 << 16;
+
+    /** Bucket boundaries per character: where the next suffix starting with that character goes. */
+    private static final class Buckets {
+        private final Text t;
+        private final int n;
+        private final int k;
+        private final int[] counts;
+        private final int[] table;
+        private final int from;
+
+        private Buckets(Text t, int n, int k, int[] counts, int[] table, int from) {
+            this.t = t;
+            this.n = n;
+            this.k = k;
+            this.counts = counts;
+            this.table = table;
+            this.from = from;
+        }
+
+        static Buckets counted(Text t, int n, int k) {
+            int[] counts = new int[k];
+            for (int i = 0; i < n; i++) {
+                counts[t.at(i)]++;
+            }
+            return new Buckets(t, n, k, counts, new int[k], 0);
+        }
+
+        static Buckets recounted(Text t, int n, int k, int[] table, int from) {
+            return new Buckets(t, n, k, null, table, from);
+        }
+
+        private int count(int c) {
+            return counts != null ? counts[c] : table[from + c];
+        }
+
+        private void recount() {
+            if (counts == null) {
+                java.util.Arrays.fill(table, from, from + k, 0);
+                for (int i = 0; i < n; i++) {
+                    table[from + t.at(i)]++;
+                }
+            }
+        }
+
+        void starts() {
+            recount();
+            int sum = 0;
+            for (int c = 0; c < k; c++) {
+                int size = count(c);
+                table[from + c] = sum;
+                sum += size;
+            }
+        }
+
+        void ends() {
+            recount();
+            int sum = 0;
+            for (int c = 0; c < k; c++) {
+                sum += count(c);
+                table[from + c] = sum;
+            }
+        }
+
+        int increment(int c) {
+            return table[from + c]++;
+        }
+
+        int decrement(int c) {
+            return --table[from + c];
+        }
     }
 
     /** Bit i set when suffix i is S-type (smaller than suffix i+1); the last character is L-type (sentinel). */
@@ -142,38 +233,22 @@ final class SuffixArrays {
         return i > 0 && isS(sType, i) && !isS(sType, i - 1);
     }
 
-    private static void bucketStarts(int[] counts, int[] bucket) {
-        int sum = 0;
-        for (int c = 0; c < counts.length; c++) {
-            bucket[c] = sum;
-            sum += counts[c];
-        }
-    }
-
-    private static void bucketEnds(int[] counts, int[] bucket) {
-        int sum = 0;
-        for (int c = 0; c < counts.length; c++) {
-            sum += counts[c];
-            bucket[c] = sum;
-        }
-    }
-
     /** Induces L-type suffixes left to right, then S-type suffixes right to left, from what {@code sa} holds. */
-    private static void induce(Text t, int[] sa, int n, long[] sType, int[] counts, int[] bucket) {
-        bucketStarts(counts, bucket);
+    private static void induce(Text t, int[] sa, int n, long[] sType, Buckets bucket) {
+        bucket.starts();
         // The sentinel suffix comes first, and the suffix just before it is L-type.
-        sa[bucket[t.at(n - 1)]++] = n - 1;
+        sa[bucket.increment(t.at(n - 1))] = n - 1;
         for (int i = 0; i < n; i++) {
             int j = sa[i] - 1;
             if (j >= 0 && !isS(sType, j)) {
-                sa[bucket[t.at(j)]++] = j;
+                sa[bucket.increment(t.at(j))] = j;
             }
         }
-        bucketEnds(counts, bucket);
+        bucket.ends();
         for (int i = n - 1; i >= 0; i--) {
             int j = sa[i] - 1;
             if (j >= 0 && isS(sType, j)) {
-                sa[--bucket[t.at(j)]] = j;
+                sa[bucket.decrement(t.at(j))] = j;
             }
         }
     }

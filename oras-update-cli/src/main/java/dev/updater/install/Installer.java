@@ -56,6 +56,9 @@ import java.util.stream.Collectors;
  */
 public final class Installer implements AutoCloseable {
     private static final Duration LOCK_POLL = Duration.ofMillis(100);
+    private static final String FETCHED_SUFFIX = ".fetched";
+    /** The pull engine's partial downloads, kept across runs so that an interrupted download resumes. */
+    private static final String RESUMABLE_SUFFIX = ".part";
 
     private final InstallLayout layout;
     private final InstallOptions options;
@@ -221,6 +224,7 @@ public final class Installer implements AutoCloseable {
             }
         }
         transition(InstallState.COMMITTED, journal.attempt(), "installed", bytes);
+        deleteDownloads(false);
         List<SemVer> pruned = prune();
         String message = "installed " + version + from.map(v -> " (previous: " + v + ")").orElse("");
         return new InstallResult(InstallResult.Outcome.INSTALLED, version, request.payloadDigest(), from,
@@ -239,7 +243,8 @@ public final class Installer implements AutoCloseable {
 
     /** Fetches into {@code downloads/<hex>.payload}, retrying with exponential backoff. */
     private Path fetch(InstallRequest request, PayloadSource source) throws IOException {
-        Path part = layout.downloads().resolve(request.payloadDigest().hex() + ".part");
+        // Not "<hex>.part": that name belongs to the pull engine's resumable partial download in the same directory.
+        Path part = layout.downloads().resolve(request.payloadDigest().hex() + FETCHED_SUFFIX);
         Path download = layout.downloads().resolve(request.payloadDigest().hex() + ".payload");
         Exception last = null;
         for (int attempt = 1; attempt <= options.fetchAttempts(); attempt++) {
@@ -298,13 +303,18 @@ public final class Installer implements AutoCloseable {
                 ? TarExtractor.inspect(download, request.maxExtractedBytes()) : null;
         Files.createDirectory(staging);
         Digest installed;
+        List<InstalledFile> files;
         if (request.kind() == PayloadKind.FILE) {
             Path file = staging.resolve(request.fileName());
             copyDurably(download, file);
             Files.setPosixFilePermissions(file, Durable.permissions(request.fileMode() & 0777));
             installed = TreeListing.sha256(file);
+            files = List.of(new InstalledFile(request.fileName(), InstalledFile.Type.FILE,
+                    Durable.mode(Files.getPosixFilePermissions(file)), Files.size(file), Optional.of(installed),
+                    Optional.empty()));
         } else {
             installed = TarExtractor.extract(download, plan, staging);
+            files = TreeListing.list(staging); // per-file hashes: the archive's digest does not cover them
         }
         if (!installed.equals(request.payloadDigest())) {
             Durable.deleteTree(staging);
@@ -313,7 +323,7 @@ public final class Installer implements AutoCloseable {
         }
         fsyncDirectories(staging);
         InstalledVersion record = new InstalledVersion(version, request.payloadDigest(), request.size(),
-                request.kind(), Instant.now(), TreeListing.list(staging));
+                request.kind(), Instant.now(), files);
         CrashHooks.point("apply:staged");
         Path target = layout.versionDir(version);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -372,7 +382,7 @@ public final class Installer implements AutoCloseable {
 
     private void cleanUpAbandoned(SemVer version) throws IOException {
         Durable.deleteTree(layout.staging(version));
-        deleteDownloads();
+        deleteDownloads(true);
         if (Files.exists(layout.versionDir(version), LinkOption.NOFOLLOW_LINKS)
                 && !currentVersion().equals(Optional.of(version)) && !verifyVersion(version)) {
             discardVersion(version);
@@ -676,7 +686,7 @@ public final class Installer implements AutoCloseable {
                 Files.deleteIfExists(p);
             }
         }
-        deleteDownloads();
+        deleteDownloads(true);
         Optional<SemVer> current = currentVersion();
         for (Snapshot s : readSnapshots(layout)) {
             if (!Files.isDirectory(layout.versionDir(s.version()), LinkOption.NOFOLLOW_LINKS)
@@ -696,9 +706,17 @@ public final class Installer implements AutoCloseable {
         }
     }
 
-    private void deleteDownloads() throws IOException {
+    /**
+     * Clears {@code downloads/}. After a failure or crash the pull engine's resumable partials stay, so the next run
+     * continues where the transfer stopped; after a commit everything goes (other versions' partials are stale).
+     */
+    private void deleteDownloads(boolean keepResumable) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.downloads())) {
             for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (keepResumable && name.endsWith(RESUMABLE_SUFFIX) && !name.startsWith(".")) {
+                    continue;
+                }
                 Durable.deleteTree(p);
             }
         }

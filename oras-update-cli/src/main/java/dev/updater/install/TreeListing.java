@@ -9,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -50,14 +49,9 @@ final class TreeListing {
     }
 
     static Digest sha256(Path file) throws IOException {
-        MessageDigest md = Digest.newMessageDigest();
-        byte[] buffer = new byte[64 * 1024];
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                md.update(buffer, 0, n);
-            }
+            return Digest.of(in);
         }
-        return Digest.fromBytes(md.digest());
     }
 
     private static int mode(Path p) throws IOException {

@@ -141,12 +141,9 @@ final class PatchMaker {
     }
 
     private static Digest sha256(Path file) throws IOException {
-        var sha = Digest.newMessageDigest();
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
+            return Digest.of(in);
         }
-        return Digest.fromBytes(sha.digest());
     }
 
     static OciDescriptor layerOf(MadePatch p) {

@@ -169,12 +169,9 @@ public final class PullEngine {
     }
 
     private static Digest sha256(Path file) throws IOException {
-        var sha = Digest.newMessageDigest();
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
+            return Digest.of(in);
         }
-        return Digest.fromBytes(sha.digest());
     }
 
     static void setMode(Path file, int mode) throws IOException {

@@ -26,6 +26,8 @@ public final class CosignSignatureManifest {
     static final String ZERO_TIME = "0001-01-01T00:00:00Z";
     /** A simple-signing payload is a few hundred bytes; anything this large is not a signature. */
     public static final long MAX_PAYLOAD_SIZE = 64 * 1024;
+    /** More signatures than any real release has; bounds the work a hostile signature manifest can cause. */
+    public static final int MAX_SIGNATURES = 256;
 
     private CosignSignatureManifest() {}
 
@@ -116,9 +118,15 @@ public final class CosignSignatureManifest {
 
     /**
      * The signatures a signature manifest holds. Layers of other media types or without a signature annotation are
-     * skipped (cosign ignores them too); payload layers larger than {@link #MAX_PAYLOAD_SIZE} are not fetched.
+     * skipped (cosign ignores them too); payload layers larger than {@link #MAX_PAYLOAD_SIZE} are not fetched; a
+     * manifest with more than {@link #MAX_SIGNATURES} layers is refused.
      */
     public static List<CosignSignature> readSignatures(ImageManifest manifest, VerifiedBlobReader blobs) {
+        if (manifest.layers().size() > MAX_SIGNATURES) {
+            throw new SignatureVerificationException(SignatureVerificationException.Reason.SIGNATURE_INVALID,
+                    "the signature manifest has " + manifest.layers().size() + " layers, more than the "
+                            + MAX_SIGNATURES + " accepted; it is not a genuine signature manifest");
+        }
         List<CosignSignature> signatures = new ArrayList<>();
         for (OciDescriptor layer : manifest.layers()) {
             if (!layer.mediaType().equals(SimpleSigningPayload.MEDIA_TYPE)

@@ -28,7 +28,6 @@ public record KeyPolicy(List<VerificationKey> keys, int threshold, Optional<Veri
 
     @Override
     public String describe() {
-        return (threshold == keys.size() && threshold == 1 ? "the key" : threshold + " of " + keys.size() + " keys")
-                + rekorKey.map(k -> ", with Rekor entries").orElse("");
+        return threshold + " of " + keys.size() + " key(s)" + rekorKey.map(k -> ", with Rekor entries").orElse("");
     }
 }

@@ -31,12 +31,26 @@ public final class ReleaseSignatureVerifier {
      * @throws SignatureVerificationException naming the first reason the policy is not met
      */
     public static Verified verify(Digest release, List<CosignSignature> signatures, KeyPolicy policy) {
-        if (signatures.isEmpty()) {
+        return verify(release, signatures, List.of(), policy);
+    }
+
+    /**
+     * As {@link #verify(Digest, List, KeyPolicy)}, also counting key-signed Sigstore bundles (cosign v3's default
+     * form) towards the threshold. With a Rekor key in the policy, bundles do not count: their log entries are not
+     * checked here.
+     */
+    public static Verified verify(Digest release, List<CosignSignature> signatures, List<byte[]> bundles,
+            KeyPolicy policy) {
+        if (signatures.isEmpty() && bundles.isEmpty()) {
             throw new SignatureVerificationException(Reason.NO_SIGNATURES, "no signatures found for release "
-                    + release + " (cosign tag " + CosignSignatureManifest.signatureTag(release) + " has none);"
-                    + " sign it with 'update sign REF --key KEY' or check the reference");
+                    + release + " (nothing under cosign's tags " + CosignSignatureManifest.signatureTag(release)
+                    + " and sha256-" + release.hex() + "). Either nobody signed this release or the tag now points to an unsigned one; publishers"
+                    + " sign with 'update sign REF --key KEY'. Nothing was installed");
         }
         Set<VerificationKey> signers = new LinkedHashSet<>();
+        if (policy.rekorKey().isEmpty()) {
+            bundles.forEach(b -> signers.addAll(DsseBundleKeyVerifier.signers(b, release, policy.keys())));
+        }
         Optional<Digest> otherSignedDigest = Optional.empty();
         Optional<String> logProblem = Optional.empty();
         Optional<String> payloadProblem = Optional.empty();
@@ -89,7 +103,7 @@ public final class ReleaseSignatureVerifier {
                     + payloadProblem.get());
         }
         throw new SignatureVerificationException(Reason.SIGNATURE_INVALID, "signature invalid: none of the "
-                + signatures.size() + " signature(s) of release " + release + " verifies with "
+                + (signatures.size() + bundles.size()) + " signature(s) of release " + release + " verifies with "
                 + names(policy.keys()));
     }
 

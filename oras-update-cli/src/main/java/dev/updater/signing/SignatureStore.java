@@ -16,6 +16,7 @@ import dev.updater.signing.SignatureVerificationException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,40 +40,51 @@ public final class SignatureStore {
         this.store = store;
     }
 
-    /** What signing did. */
-    public record Signed(Digest release, String signatureTag, Digest signatureManifest, int signatureCount) {}
+    /** What signing did; {@code added} is false when the key had signed this release already. */
+    public record Signed(Digest release, String signatureTag, Digest signatureManifest, int signatureCount,
+            boolean added) {}
 
     /** The outcome of a successful verification, for reports. */
     public record Verified(Digest release, String summary) {}
 
     /**
      * Adds {@code key}'s signature over {@code release} to the release's signature manifest, keeping the signatures
-     * already there (re-signing with the same key and payload changes nothing). Blobs go up before the manifest.
+     * already there. Like cosign's duplicate detection, a key that already signed this payload is not added again
+     * (ECDSA signatures differ on every run, so equal bytes would not catch it). Blobs go up before the manifest.
      * Two signers racing on the same release can lose one signature, as with cosign: sign one after the other.
      */
     public Signed sign(Digest release, String dockerReference, SigningKey key) {
         String tag = CosignSignatureManifest.signatureTag(release);
-        List<CosignSignature> existing = existingSignatures(release);
-        CosignSignature added = CosignSignature.sign(new SimpleSigningPayload(dockerReference, release), key);
-        CosignSignatureManifest.Layout layout = CosignSignatureManifest.append(existing, added);
+        Optional<VerifiedManifest> current = fetchPinned(tag);
+        List<CosignSignature> existing = current.isEmpty() ? List.of() : signaturesIn(current.get(), release);
+        SimpleSigningPayload payload = new SimpleSigningPayload(dockerReference, release);
+        byte[] payloadBytes = payload.toBytes();
+        boolean signedAlready = existing.stream()
+                .anyMatch(s -> Arrays.equals(s.payload(), payloadBytes) && s.isSignedBy(key.publicKey()));
+        if (signedAlready) {
+            return new Signed(release, tag, current.get().digest(), existing.size(), false);
+        }
+        CosignSignatureManifest.Layout layout =
+                CosignSignatureManifest.append(existing, CosignSignature.sign(payload, key));
         byte[] config = layout.config();
         store.pushBlob(layout.manifest().config(), BlobSource.of(config));
         for (OciDescriptor layer : layout.manifest().layers()) {
             store.pushBlob(layer, BlobSource.of(layout.layerBlobs().get(layer.digest())));
         }
         Digest pushed = store.pushManifest(layout.manifestBytes(), MediaTypes.OCI_MANIFEST, tag);
-        return new Signed(release, tag, pushed, layout.manifest().layers().size());
+        return new Signed(release, tag, pushed, layout.manifest().layers().size(), true);
     }
 
     /** The cosign signatures stored for {@code release}; empty when there is no signature manifest. */
     public List<CosignSignature> existingSignatures(Digest release) {
-        Optional<VerifiedManifest> manifest = fetchPinned(CosignSignatureManifest.signatureTag(release));
-        if (manifest.isEmpty()) {
-            return List.of();
-        }
+        return fetchPinned(CosignSignatureManifest.signatureTag(release)).map(m -> signaturesIn(m, release))
+                .orElse(List.of());
+    }
+
+    private List<CosignSignature> signaturesIn(VerifiedManifest manifest, Digest release) {
         ImageManifest parsed;
         try {
-            parsed = ImageManifest.parse(manifest.get().bytes());
+            parsed = ImageManifest.parse(manifest.bytes());
         } catch (ManifestFormatException e) {
             throw new SignatureVerificationException(Reason.SIGNATURE_INVALID, "the signature manifest "
                     + CosignSignatureManifest.signatureTag(release) + " is not an OCI image manifest: "
@@ -89,8 +101,9 @@ public final class SignatureStore {
      */
     public Verified verify(Digest release, TrustPolicy policy) {
         if (policy instanceof KeyPolicy keys) {
-            ReleaseSignatureVerifier.Verified verified =
-                    ReleaseSignatureVerifier.verify(release, existingSignatures(release), keys);
+            ReleaseSignatureVerifier.Verified verified = ReleaseSignatureVerifier.verify(release,
+                    existingSignatures(release), keys.rekorKey().isEmpty() ? sigstoreBundles(release) : List.of(),
+                    keys);
             return new Verified(release, "signed by " + verified.signers().size() + " key(s) ("
                     + String.join(", ", verified.signers().stream().map(VerificationKey::toString).toList())
                     + "), policy " + keys.describe());

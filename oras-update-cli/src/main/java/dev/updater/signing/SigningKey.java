@@ -66,10 +66,8 @@ public final class SigningKey {
             throw new KeyFileException(source, "found a " + VerificationKey.describeAlgorithm(oid)
                     + " private key; only Ed25519 and ECDSA P-256 keys are supported");
         }
-        AsymmetricKeyParameter publicParameters;
         try {
-            AsymmetricKeyParameter privateParameters = PrivateKeyFactory.createKey(info);
-            publicParameters = publicHalf(privateParameters);
+            AsymmetricKeyParameter publicParameters = publicHalf(PrivateKeyFactory.createKey(info));
             byte[] spki = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(publicParameters).getEncoded();
             return new SigningKey(der, VerificationKey.fromSubjectPublicKeyInfo(spki, source));
         } catch (IOException | RuntimeException e) {

@@ -168,6 +168,22 @@ class InstallCommandsTest {
     }
 
     @Test
+    void channelPicksTheReleaseItsTagPointsAt() throws Exception {
+        String layout = "oci:" + dir.resolve("layout");
+        Path app = file("app", 1000, 42);
+        ok("push", layout, "--version", "1.5.0", "--target", "linux=" + app, "--channel", "beta");
+        Path root = dir.resolve("device");
+        ok("pull", layout, "--channel", "beta", "--target", "linux", "--install-root", root.toString());
+        assertEquals(Path.of("versions/1.5.0"), Files.readSymbolicLink(root.resolve("current")));
+        CliRunner.Result both = CliRunner.run("pull", layout + ":1.5.0", "--channel", "beta", "--target", "linux",
+                "--install-root", root.toString());
+        assertEquals(ExitCode.USAGE, both.exitCode(), both::toString);
+        CliRunner.Result version = CliRunner.run("pull", layout, "--channel", "1.5.0", "--target", "linux",
+                "--install-root", root.toString());
+        assertEquals(ExitCode.USAGE, version.exitCode(), version::toString);
+    }
+
+    @Test
     void usageErrorsSayWhatIsMissing() {
         CliRunner.Result noWhere = CliRunner.run("pull", "oci:/nonexistent:1.0.0", "--target", "t");
         assertEquals(ExitCode.USAGE, noWhere.exitCode(), noWhere::toString);

@@ -193,6 +193,9 @@ class SignedReleaseRegistryTest {
 
         // Signing again kept alice's signature and added bob's; re-signing with bob adds nothing new for him.
         Digest release = Digest.parse(pushed.get("digest").asText());
+        CliRunner.Result again = ok(CliRunner.run("sign", repo("threshold") + ":1.0.0", "--plain-http", "--key",
+                bob + ".key", "--password-file", passwordFile.toString()));
+        assertTrue(again.out().startsWith("Already signed"), again::toString);
         try (ReleaseStore store = open(repo("threshold"))) {
             assertEquals(2, new SignatureStore(store).existingSignatures(release).size());
         }
@@ -231,33 +234,59 @@ class SignedReleaseRegistryTest {
                 .exitCode());
     }
 
+    /** Attaches a Sigstore bundle to {@code subject} as cosign v3 does on registries without the referrers API. */
+    private static void attachBundle(ReleaseStore store, Digest subject, byte[] bundle) {
+        String bundleType = "application/vnd.dev.sigstore.bundle.v0.3+json";
+        byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
+        OciDescriptor config = new OciDescriptor(MediaTypes.OCI_EMPTY, Digest.of(empty), empty.length);
+        OciDescriptor layer = new OciDescriptor(bundleType, Digest.of(bundle), bundle.length);
+        store.pushBlob(config, BlobSource.of(empty));
+        store.pushBlob(layer, BlobSource.of(bundle));
+        ImageManifest referrer = new ImageManifest(Optional.of(bundleType), config, java.util.List.of(layer),
+                Optional.of(new OciDescriptor(MediaTypes.OCI_MANIFEST, subject, 1234)), Map.of());
+        byte[] referrerBytes = referrer.toBytes();
+        Digest referrerDigest = store.pushManifest(referrerBytes, MediaTypes.OCI_MANIFEST,
+                Digest.of(referrerBytes).toString());
+        ObjectNode index = Json.object();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", MediaTypes.OCI_INDEX);
+        ObjectNode entry = index.putArray("manifests").addObject();
+        entry.put("mediaType", MediaTypes.OCI_MANIFEST);
+        entry.put("digest", referrerDigest.toString());
+        entry.put("size", referrerBytes.length);
+        entry.put("artifactType", bundleType);
+        store.pushManifest(Json.write(index), MediaTypes.OCI_INDEX, "sha256-" + subject.hex());
+    }
+
+    @Test
+    void keySignedSigstoreBundleAsCosignV3WritesItVerifiesWithoutAClassicSignature() throws Exception {
+        JsonNode pushed = push(repo("v3bundle"), "1.0.0", payload("app", 12));
+        Digest release = Digest.parse(pushed.get("digest").asText());
+        dev.updater.signing.SigningKey aliceKey = dev.updater.signing.CosignKeyFiles.readPrivateKey(
+                Path.of(alice + ".key"), () -> "test password".toCharArray());
+        try (ReleaseStore store = open(repo("v3bundle"))) {
+            attachBundle(store, release, dev.updater.signing.SigningTestAccess.keyBundle(aliceKey, release));
+        }
+        ok(CliRunner.run("verify", repo("v3bundle") + ":1.0.0", "--plain-http", "--key", alice + ".pub"));
+        Path out = dir.resolve("out/app");
+        ok(pull(repo("v3bundle") + ":1.0.0", out, "--key", alice + ".pub"));
+        CliRunner.Result other = CliRunner.run("verify", repo("v3bundle") + ":1.0.0", "--plain-http", "--key",
+                bob + ".pub");
+        assertEquals(ExitCode.VERIFICATION, other.exitCode(), other::toString);
+        // Classic by bob plus bundle by alice: two distinct keys.
+        ok(CliRunner.run("sign", repo("v3bundle") + ":1.0.0", "--plain-http", "--key", bob + ".key",
+                "--password-file", passwordFile.toString()));
+        ok(CliRunner.run("verify", repo("v3bundle") + ":1.0.0", "--plain-http", "--key", alice + ".pub", "--key",
+                bob + ".pub", "--threshold", "2"));
+    }
+
     @Test
     void keylessBundleIsFoundThroughTheReferrersTagFallback() throws Exception {
-        Path vectors = dev.updater.signing.VectorsAccess.root();
+        Path vectors = dev.updater.signing.SigningTestAccess.vectors();
         byte[] bundle = Files.readAllBytes(vectors.resolve("cosign/oci-attestation.sigstore.json"));
         Digest subject = Digest.parse("sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4");
-        String bundleType = "application/vnd.dev.sigstore.bundle.v0.3+json";
         try (ReleaseStore store = open(repo("keyless"))) {
-            byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
-            OciDescriptor config = new OciDescriptor(MediaTypes.OCI_EMPTY, Digest.of(empty), empty.length);
-            OciDescriptor layer = new OciDescriptor(bundleType, Digest.of(bundle), bundle.length);
-            store.pushBlob(config, BlobSource.of(empty));
-            store.pushBlob(layer, BlobSource.of(bundle));
-            ImageManifest referrer = new ImageManifest(Optional.of(bundleType), config, java.util.List.of(layer),
-                    Optional.of(new OciDescriptor(MediaTypes.OCI_MANIFEST, subject, 1234)), Map.of());
-            byte[] referrerBytes = referrer.toBytes();
-            Digest referrerDigest = store.pushManifest(referrerBytes, MediaTypes.OCI_MANIFEST,
-                    Digest.of(referrerBytes).toString());
-            ObjectNode index = Json.object();
-            index.put("schemaVersion", 2);
-            index.put("mediaType", MediaTypes.OCI_INDEX);
-            ObjectNode entry = index.putArray("manifests").addObject();
-            entry.put("mediaType", MediaTypes.OCI_MANIFEST);
-            entry.put("digest", referrerDigest.toString());
-            entry.put("size", referrerBytes.length);
-            entry.put("artifactType", bundleType);
-            store.pushManifest(Json.write(index), MediaTypes.OCI_INDEX, "sha256-" + subject.hex());
-
+            attachBundle(store, subject, bundle);
             Path root = vectors.resolve("cosign/trusted_root_pgi.json");
             SignatureStore signatures = new SignatureStore(store);
             signatures.verify(subject, KeylessPolicy.of(root,
@@ -270,6 +299,49 @@ class SignedReleaseRegistryTest {
                     () -> signatures.verify(Digest.ofUtf8("unsigned"), KeylessPolicy.of(root,
                             new KeylessBundleVerifier.Identity("cody@soyland.com", "https://github.com/login/oauth"))))
                     .reason());
+        }
+    }
+
+    @Test
+    void keylessPullOfAReleaseWithoutBundlesIsRefusedAndWritesNothing() throws Exception {
+        push(repo("keyless-none"), "1.0.0", payload("app", 9), "--key", alice + ".key", "--password-file",
+                passwordFile.toString());
+        Path root = dev.updater.signing.SigningTestAccess.vectors().resolve("cosign/trusted_root_pgi.json");
+        String[] keyless = {"--trusted-root", root.toString(), "--certificate-identity", "cody@soyland.com",
+                "--certificate-oidc-issuer", "https://github.com/login/oauth"};
+        Path out = dir.resolve("out/app");
+        // A key signature is not a keyless one: the release has no Sigstore bundle.
+        assertRefused(pull(repo("keyless-none") + ":1.0.0", out, keyless), "no Sigstore bundles found", out);
+        CliRunner.Result verify = CliRunner.run(java.util.stream.Stream.concat(
+                java.util.stream.Stream.of("verify", repo("keyless-none") + ":1.0.0", "--plain-http"),
+                java.util.Arrays.stream(keyless)).toArray(String[]::new));
+        assertEquals(ExitCode.VERIFICATION, verify.exitCode(), verify::toString);
+    }
+
+    @Test
+    void installingRequiresTheSignaturesTooAndARefusalKeepsTheCurrentVersion() throws Exception {
+        String layout = "oci:" + dir.resolve("install-layout");
+        Path signedApp = payload("app-1", 10);
+        ok(CliRunner.run("push", layout, "--version", "1.0.0", "--target", "t=" + signedApp, "--key", alice + ".key",
+                "--password-file", passwordFile.toString()));
+        ok(CliRunner.run("push", layout, "--version", "2.0.0", "--target", "t=" + payload("app-2", 11)));
+
+        Path fresh = dir.resolve("fresh-device");
+        CliRunner.Result wrongKey = CliRunner.run("pull", layout + ":1.0.0", "--target", "t", "--install-root",
+                fresh.toString(), "--key", bob + ".pub");
+        assertEquals(ExitCode.VERIFICATION, wrongKey.exitCode(), wrongKey::toString);
+        assertFalse(Files.exists(fresh.resolve("current")), "nothing installed");
+
+        Path device = dir.resolve("device");
+        ok(CliRunner.run("pull", layout + ":1.0.0", "--target", "t", "--install-root", device.toString(), "--key",
+                alice + ".pub"));
+        CliRunner.Result unsigned = CliRunner.run("pull", layout + ":2.0.0", "--target", "t", "--install-root",
+                device.toString(), "--key", alice + ".pub");
+        assertEquals(ExitCode.VERIFICATION, unsigned.exitCode(), unsigned::toString);
+        assertTrue(unsigned.err().contains("no signatures found"), unsigned::toString);
+        try (var files = Files.list(device.resolve("current"))) {
+            Path installed = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+            assertArrayEquals(Files.readAllBytes(signedApp), Files.readAllBytes(installed), "1.0.0 stays current");
         }
     }
 

@@ -19,6 +19,7 @@ class SuffixArraysTest {
                 .mapToInt(Integer::intValue).toArray();
 
         assertArrayEquals(expected, SuffixArrays.of(text));
+        assertArrayEquals(expected, SuffixArrays.of(text, 0), "with recounted bucket tables");
     }
 
     /** Small alphabets force deep recursion (many equal LMS substrings); large ones exercise all 256 buckets. */

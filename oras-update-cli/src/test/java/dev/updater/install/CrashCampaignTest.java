@@ -157,6 +157,39 @@ class CrashCampaignTest {
         assertFalse(Installer.inspect(root).pendingJournal().isPresent());
     }
 
+    @Test
+    void aSecondProcessOnTheSameRootWaitsThenFailsCleanlyAndNeverBothInstall() throws Exception {
+        Path root = work.resolve("shared");
+        Release v1 = release("file", "1.0.0");
+        try (Installer installer = Installer.open(root, options())) {
+            installer.install(v1.request(), v1.source());
+        }
+        List<String> command = childCommand("journal:applying", List.of(root.toString(), "install", "file", "3.0.0"));
+        Process holder = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = reader.readLine();
+            assertEquals("CRASHPOINT journal:applying", line, "the other updater holds the lock mid-install");
+            long start = System.nanoTime();
+            InstallStateException busy = org.junit.jupiter.api.Assertions.assertThrows(InstallStateException.class,
+                    () -> Installer.open(root, options().withLockTimeout(java.time.Duration.ofMillis(500))));
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(450), "it waited first");
+            assertEquals(dev.updater.schema.Failure.STATE, busy.failure());
+            assertTrue(busy.getMessage().contains("pid " + holder.pid()), busy.getMessage());
+            assertEquals(Optional.of(SemVer.parse("1.0.0")), Installer.inspect(root).currentVersion());
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor(30, TimeUnit.SECONDS);
+        }
+        // The holder died mid-install: the lock is free, recovery keeps 1.0.0 and the next install works.
+        Release v2 = release("file", "2.0.0");
+        try (Installer installer = Installer.open(root, options())) {
+            assertTrue(installer.recoveryReport().orElseThrow().contains("abandoned the install of 3.0.0"));
+            installer.install(v2.request(), v2.source());
+        }
+        assertTrue(v2.matches(root.resolve("current")));
+    }
+
     private static List<String> entriesOf(Path dir) throws IOException {
         try (var list = Files.list(dir)) {
             return list.map(p -> p.getFileName().toString()).sorted().toList();
@@ -165,14 +198,7 @@ class CrashCampaignTest {
 
     /** Runs the child until it reports reaching {@code crashAt}, then SIGKILLs it. */
     private static void killAt(String crashAt, List<String> args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx64m",
-                "-D" + CrashHooks.PROPERTY + "=" + crashAt,
-                "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName()));
-        command.addAll(args);
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(childCommand(crashAt, args)).redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
         boolean reached = false;
         try (BufferedReader reader = new BufferedReader(
@@ -192,5 +218,17 @@ class CrashCampaignTest {
         if (!reached) {
             fail("the child never reached " + crashAt + "; it said:\n" + output);
         }
+    }
+
+    /** A JVM on the test class path running {@link CrashChild}, pausing at {@code crashAt}. */
+    private static List<String> childCommand(String crashAt, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx64m",
+                "-D" + CrashHooks.PROPERTY + "=" + crashAt,
+                "-cp", System.getProperty("java.class.path"),
+                CrashChild.class.getName()));
+        command.addAll(args);
+        return command;
     }
 }

@@ -218,6 +218,20 @@ class InstallerTest {
     }
 
     @Test
+    void firstInstallFailingItsHealthCheckLeavesNothingCurrent() throws IOException {
+        Release r = Releases.file("1.0.0", 50);
+        HealthCheck check = HealthCheck.shell("exit 1", Duration.ofSeconds(10));
+        try (Installer installer = Installer.open(root, fast().withHealthCheck(Optional.of(check)))) {
+            assertThrows(HealthCheckFailedException.class, () -> installer.install(r.request(), r.source()));
+        }
+        assertTrue(current().isEmpty());
+        assertTrue(Files.notExists(root.resolve("current"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertTrue(versionDirs().isEmpty());
+        JsonNode line = jsonLines(root.resolve(".updater/logs/rollback.log")).get(0);
+        assertTrue(line.path("to").isNull(), line.toString());
+    }
+
+    @Test
     void healthCheckTimeoutAlsoRollsBack() throws IOException {
         Release good = Releases.file("1.0.0", 50);
         Release slow = Releases.file("1.1.0", 50);
@@ -337,6 +351,26 @@ class InstallerTest {
         assertEquals(2, calls.get());
         assertTrue(current().isEmpty());
         assertTrue(versionDirs().isEmpty());
+    }
+
+    @Test
+    void thePullEnginesResumablePartialSurvivesFailuresAndCrashCleanupButNotACommit() throws IOException {
+        Release r = Releases.file("1.0.0", 100);
+        Path resumable = root.resolve(".updater/downloads/" + r.request().payloadDigest().hex() + ".part");
+        try (Installer installer = Installer.open(root, fast().withFetchRetries(1, Duration.ZERO))) {
+            assertThrows(FetchFailedException.class, () -> installer.install(r.request(), target -> {
+                Files.write(resumable, new byte[] {1, 2, 3}); // what a resumable downloader leaves behind
+                throw new IOException("connection reset");
+            }));
+        }
+        assertTrue(Files.exists(resumable), "kept for the next run to resume");
+        try (Installer installer = Installer.open(root, fast())) {
+            assertTrue(Files.exists(resumable), "opening (and cleaning up) keeps it too");
+            installer.install(r.request(), r.source());
+        }
+        try (var downloads = Files.list(root.resolve(".updater/downloads"))) {
+            assertEquals(List.of(), downloads.toList());
+        }
     }
 
     @Test

@@ -143,6 +143,35 @@ class TarPayloadTest {
         assertEquals("hello\n", Files.readString(root.resolve("current/bin/libx.so")));
     }
 
+    @Test
+    void readOnlyDirectoriesAndHardLinksInstallAndAreRemovedByRetention() throws IOException {
+        byte[] archive = Releases.build(out -> {
+            TarArchiveEntry dir = new TarArchiveEntry("ro/");
+            dir.setMode(040555);
+            out.putArchiveEntry(dir);
+            out.closeArchiveEntry();
+            Releases.addFile(out, "ro/f", HELLO, 0100444);
+            TarArchiveEntry link = new TarArchiveEntry("ro/hl", TarConstants.LF_LINK);
+            link.setLinkName("ro/f");
+            out.putArchiveEntry(link);
+            out.closeArchiveEntry();
+        });
+        Release next = Releases.file("2.0.0", 10);
+        try (Installer installer = Installer.open(root, InstallOptions.defaults().withRetention(0, 0))) {
+            installer.install(Releases.tarRequest("1.0.0", archive), target -> Files.write(target, archive));
+            assertEquals("hello\n", Files.readString(root.resolve("current/ro/hl")));
+            assertEquals(0555, Durable.mode(Files.getPosixFilePermissions(root.resolve("current/ro"))));
+            // 1.0.0 becomes the newest snapshot (kept), then a third install lets retention remove it.
+            installer.install(next.request(), next.source());
+            Release third = Releases.file("3.0.0", 10);
+            InstallResult result = installer.install(third.request(), third.source());
+            assertEquals(List.of(dev.updater.schema.SemVer.parse("1.0.0")), result.pruned());
+        }
+        try (var versions = Files.list(root.resolve("versions"))) {
+            assertEquals(List.of("2.0.0", "3.0.0"), versions.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
     private void assertNothingInstalled() throws IOException {
         try (var versions = Files.list(root.resolve("versions"))) {
             assertEquals(List.of(), versions.toList());

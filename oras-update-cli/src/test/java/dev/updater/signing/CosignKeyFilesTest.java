@@ -164,4 +164,23 @@ class CosignKeyFilesTest {
         assertFalse(key.publicKey().verifies("other".getBytes(StandardCharsets.UTF_8), pureSignature));
         assertFalse(key.publicKey().verifies("other".getBytes(StandardCharsets.UTF_8), signature));
     }
+
+    @Test
+    void ed25519phMatchesTheRfc8032TestVector() {
+        // RFC 8032 section 7.3 (Ed25519ph, message "abc"): deterministic, so equal bytes prove we make exactly the
+        // scheme Go's crypto/ed25519 makes with Options{Hash: SHA512}, which is what cosign signs with.
+        byte[] seed = java.util.HexFormat.of().parseHex(
+                "833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42");
+        byte[] pkcs8 = new byte[16 + 32];
+        System.arraycopy(java.util.HexFormat.of().parseHex("302e020100300506032b657004220420"), 0, pkcs8, 0, 16);
+        System.arraycopy(seed, 0, pkcs8, 16, 32);
+        SigningKey key = SigningKey.fromPkcs8(pkcs8, "rfc8032");
+        byte[] abc = "abc".getBytes(StandardCharsets.US_ASCII);
+        assertEquals("98a70222f0b8121aa9d30f813d683f809e462b469c7ff87639499bb94e6dae4131f85042463c2a355a2003d062adf5"
+                + "aaa10b8c61e636062aaad11c2a26083406", java.util.HexFormat.of().formatHex(key.sign(abc)));
+        byte[] publicKey = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(
+                key.publicKey().subjectPublicKeyInfo()).getPublicKeyData().getOctets();
+        assertEquals("ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf",
+                java.util.HexFormat.of().formatHex(publicKey));
+    }
 }

@@ -95,4 +95,19 @@ class CosignSignatureManifestTest {
         ImageManifest parsed = ImageManifest.parse(layout.manifestBytes());
         return CosignSignatureManifest.readSignatures(parsed, d -> layout.layerBlobs().get(d.digest()));
     }
+
+    @Test
+    void aManifestWithImplausiblyManyLayersIsRefusedWithoutReadingThem() {
+        CosignSignature sig = ContainersImageSignatureFile.read("containers-image/dir-img-cosign-valid/signature-1");
+        ImageManifest one = CosignSignatureManifest.build(List.of(sig)).manifest();
+        List<OciDescriptor> many = java.util.Collections.nCopies(CosignSignatureManifest.MAX_SIGNATURES + 1,
+                one.layers().get(0));
+        ImageManifest hostile = new ImageManifest(java.util.Optional.empty(), one.config(), many,
+                java.util.Optional.empty(), Map.of());
+        SignatureVerificationException e = org.junit.jupiter.api.Assertions.assertThrows(
+                SignatureVerificationException.class, () -> CosignSignatureManifest.readSignatures(hostile, d -> {
+                    throw new AssertionError("no layer may be read");
+                }));
+        assertEquals(SignatureVerificationException.Reason.SIGNATURE_INVALID, e.reason());
+    }
 }

@@ -3,6 +3,7 @@ package dev.updater.registry.remote;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.tools.jib.api.Credential;
 import dev.updater.registry.RegistryNetworkException;
+import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.RegistryUnauthorizedException;
 import dev.updater.schema.Json;
 import java.io.IOException;
@@ -16,14 +17,15 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * HTTP to one registry: authentication (basic, and the bearer token flow of the distribution token spec), retries
@@ -31,7 +33,6 @@ import java.util.regex.Pattern;
  * registry operation is described by its caller; this class only runs requests.
  */
 public final class RegistryHttp {
-    private static final Pattern AUTH_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private final String registry;
     private final URI base;
     private final HttpClient client;
@@ -39,9 +40,14 @@ public final class RegistryHttp {
     private final RetryPolicy retry;
     private final Duration requestTimeout;
     /** Bearer tokens by scope: a pull token must not be reused for a push. */
-    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final Map<String, BearerToken> tokens = new ConcurrentHashMap<>();
+    /** The registry's bearer challenge once seen: where to fetch tokens for further scopes. */
+    private volatile Challenge bearerChallenge;
     private volatile String basicHeader;
     private volatile boolean credentialsLoaded;
+    private volatile boolean credentialFound;
+    private Optional<Credential> cachedCredential = Optional.empty();
+    private List<String> lookedIn = List.of();
 
     public RegistryHttp(String registry, boolean plainHttp, RegistryCredentials credentials, RetryPolicy retry,
             Duration connectTimeout, Duration requestTimeout) {
@@ -103,17 +109,20 @@ public final class RegistryHttp {
             try {
                 HttpResponse<T> response = sendOnce(request, handler, true);
                 int status = response.statusCode();
-                if (status == 401 && !reauthenticated) {
-                    reauthenticated = true;
-                    if (authenticate(response, request.scope())) {
-                        attempt--;
-                        discard(response);
-                        continue;
-                    }
-                }
                 if (status == 401 || status == 403) {
+                    List<Challenge> challenges = Challenge.parse(response.headers().allValues("WWW-Authenticate"));
                     discard(response);
-                    throw unauthorized(request, status);
+                    // One fresh authentication per request: a cached token may have expired or been revoked at the
+                    // registry; a second refusal is final.
+                    if (status == 401 && !reauthenticated) {
+                        reauthenticated = true;
+                        tokens.remove(request.scope());
+                        if (authenticate(challenges, request.scope())) {
+                            attempt--;
+                            continue;
+                        }
+                    }
+                    throw unauthorized(request, status, challenges);
                 }
                 if (status == 429 || status >= 500) {
                     retryAfter = parseRetryAfter(response);
@@ -145,7 +154,8 @@ public final class RegistryHttp {
             request.headers().forEach(b::header);
             b.header("User-Agent", "update/1 (oci-update-toolchain)");
             if (withAuth && sameOrigin) {
-                authorization(request.scope()).ifPresent(h -> b.header("Authorization", h));
+                Optional<String> authorization = authorization(request.scope());
+                if (authorization.isPresent()) b.header("Authorization", authorization.get());
             }
             b.method(request.method(), request.body().map(Supplier::get)
                     .orElse(HttpRequest.BodyPublishers.noBody()));
@@ -172,38 +182,87 @@ public final class RegistryHttp {
         throw new IOException("too many redirects from " + request.uri());
     }
 
-    private Optional<String> authorization(String scope) {
-        String token = tokens.get(scope);
-        if (token != null) return Optional.of("Bearer " + token);
+    /**
+     * The Authorization header for a request needing {@code scope}. Once the registry has shown a bearer challenge,
+     * a token for a new scope (or one about to expire) is fetched before the request, so a streamed upload is not
+     * sent once just to learn that it needs another token.
+     */
+    private Optional<String> authorization(String scope) throws IOException {
+        Challenge bearer = bearerChallenge;
+        if (bearer != null) {
+            BearerToken token = tokens.get(scope);
+            if (token == null || token.dueForRefresh()) {
+                token = fetchToken(bearer, scope);
+            }
+            return Optional.of("Bearer " + token.value());
+        }
         return Optional.ofNullable(basicHeader);
     }
 
-    /** Answers a 401 challenge: basic credentials, or a bearer token from the realm. False if we have nothing. */
-    private boolean authenticate(HttpResponse<?> challenge, String scope) throws IOException {
-        String header = challenge.headers().firstValue("WWW-Authenticate").orElse("");
-        Optional<Credential> credential = loadCredential();
-        if (header.regionMatches(true, 0, "Basic", 0, 5)) {
-            if (credential.isEmpty()) return false;
+    /** Answers a 401 challenge: a bearer token from the realm, or basic credentials. False if we have nothing. */
+    private boolean authenticate(List<Challenge> challenges, String scope) throws IOException {
+        Optional<Challenge> bearer = challenges.stream()
+                .filter(c -> c.scheme().equalsIgnoreCase("Bearer") && c.params().containsKey("realm")).findFirst();
+        if (bearer.isPresent()) {
+            bearerChallenge = bearer.get();
+            fetchToken(bearer.get(), scope);
+            return true;
+        }
+        if (challenges.stream().anyMatch(c -> c.scheme().equalsIgnoreCase("Basic"))) {
+            Optional<Credential> credential = loadCredential();
+            if (credential.isEmpty() || credential.get().isOAuth2RefreshToken() || basicHeader != null) return false;
             basicHeader = basic(credential.get());
             return true;
         }
-        if (!header.regionMatches(true, 0, "Bearer", 0, 6)) {
-            return false;
+        if (challenges.stream().anyMatch(c -> c.scheme().equalsIgnoreCase("Bearer"))) {
+            throw new RegistryUnauthorizedException(registry + " asked for a bearer token without naming a token "
+                    + "service (no realm in WWW-Authenticate); this client cannot authenticate to it.");
         }
-        Map<String, String> params = new LinkedHashMap<>();
-        Matcher m = AUTH_PARAM.matcher(header);
-        while (m.find()) params.put(m.group(1).toLowerCase(java.util.Locale.ROOT), m.group(2));
-        String realm = params.get("realm");
-        if (realm == null) {
-            throw new RegistryUnauthorizedException(registry + " asked for a bearer token without a realm");
+        return false;
+    }
+
+    /**
+     * The token flow of the distribution token spec: GET realm?service=..&scope=.. with basic credentials if we
+     * have them (anonymous otherwise). A scope may list several resources separated by spaces, each sent as its own
+     * {@code scope} parameter (cross-repository mounts need a pull on the source and a push on the target).
+     */
+    private BearerToken fetchToken(Challenge challenge, String scope) throws IOException {
+        String realm = challenge.params().get("realm");
+        Optional<Credential> credential = loadCredential();
+        StringBuilder url = new StringBuilder(realm);
+        char separator = realm.contains("?") ? '&' : '?';
+        if (challenge.params().containsKey("service")) {
+            url.append(separator).append("service=")
+                    .append(URLEncoder.encode(challenge.params().get("service"), StandardCharsets.UTF_8));
+            separator = '&';
         }
-        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
-        if (params.containsKey("service")) {
-            url.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8));
+        for (String one : scope.trim().split("\\s+")) {
+            if (one.isEmpty()) continue;
+            url.append(separator).append("scope=").append(URLEncoder.encode(one, StandardCharsets.UTF_8));
+            separator = '&';
         }
-        url.append("&scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.toString())).timeout(requestTimeout).GET();
-        credential.ifPresent(c -> b.header("Authorization", basic(c)));
+        URI tokenUri;
+        try {
+            tokenUri = URI.create(url.toString());
+        } catch (IllegalArgumentException e) {
+            throw new RegistryUnauthorizedException(registry + " named a token service that is not a URL: " + realm);
+        }
+        if (credential.isPresent() && "http".equals(tokenUri.getScheme()) && "https".equals(base.getScheme())) {
+            throw new RegistryUnauthorizedException(registry + " (HTTPS) sent us to a plain-HTTP token service "
+                    + realm + "; refusing to send credentials there in clear text.");
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).timeout(requestTimeout)
+                .header("User-Agent", "update/1 (oci-update-toolchain)");
+        if (credential.isPresent() && credential.get().isOAuth2RefreshToken()) {
+            // An identity token from `docker login` (config.json `identitytoken`) is an OAuth2 refresh token: it is
+            // exchanged by POST, never sent as a basic password.
+            b.uri(URI.create(realm)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(refreshTokenForm(challenge, scope, credential.get())));
+        } else {
+            b.GET();
+            credential.ifPresent(c -> b.header("Authorization", basic(c)));
+        }
+        long requestedAt = System.nanoTime();
         HttpResponse<byte[]> response;
         try {
             response = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -211,34 +270,153 @@ public final class RegistryHttp {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        if (response.statusCode() == 401 || response.statusCode() == 403) {
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
             throw new RegistryUnauthorizedException("the token service of " + registry + " (" + realm
-                    + ") refused " + (credential.isPresent() ? "our credentials" : "anonymous access")
-                    + " for scope '" + scope + "'. Credentials were looked for in: " + lookedIn()
-                    + ". Log in (docker login " + registry + "), or pass --username and --password-stdin.");
+                    + ") refused " + (credential.isPresent() ? "the credentials" : "anonymous access")
+                    + " for scope '" + scope + "' (HTTP " + status + ")."
+                    + (credential.isPresent() ? " Credentials came from: " : " Credentials were looked for in: ")
+                    + lookedIn() + ". " + (credential.isPresent()
+                            ? "Check the user name and password, or log in again (docker login " + registry + ")."
+                            : "Log in (docker login " + registry + "), or pass --username and --password-stdin."));
         }
-        if (response.statusCode() != 200) {
-            throw new RegistryNetworkException("the token service " + realm + " answered HTTP "
-                    + response.statusCode());
+        if (status == 429 || status >= 500) {
+            throw new IOException("the token service " + realm + " answered HTTP " + status);
         }
-        JsonNode body = Json.parse(response.body(), "token response");
+        if (status != 200) {
+            throw new RegistryProtocolException("the token service " + realm + " of " + registry
+                    + " answered HTTP " + status + " for scope '" + scope + "'");
+        }
+        JsonNode body;
+        try {
+            body = Json.parse(response.body(), "token response");
+        } catch (RuntimeException e) {
+            // The parser's message may quote the body, and the body holds the token.
+            throw new RegistryProtocolException("the token service " + realm + " of " + registry
+                    + " returned a response that is not JSON");
+        }
         String token = body.hasNonNull("token") ? body.get("token").asText()
-                : body.hasNonNull("access_token") ? body.get("access_token").asText() : null;
-        if (token == null || token.isEmpty()) {
-            throw new RegistryNetworkException("the token service " + realm + " returned no token");
+                : body.hasNonNull("access_token") ? body.get("access_token").asText() : "";
+        if (token.isEmpty()) {
+            throw new RegistryProtocolException("the token service " + realm + " of " + registry
+                    + " returned no token for scope '" + scope + "'");
         }
-        tokens.put(scope, token);
-        return true;
+        BearerToken fresh = BearerToken.of(token, body.path("expires_in").asLong(0), requestedAt);
+        tokens.put(scope, fresh);
+        return fresh;
     }
 
-    private Optional<Credential> loadCredential() {
-        Optional<Credential> c = credentials.forRegistry(registry);
-        credentialsLoaded = true;
-        return c;
+    private static String refreshTokenForm(Challenge challenge, String scope, Credential refreshToken) {
+        StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=update");
+        challenge.param("service").ifPresent(service -> form.append("&service=")
+                .append(URLEncoder.encode(service, StandardCharsets.UTF_8)));
+        form.append("&scope=").append(URLEncoder.encode(scope.trim(), StandardCharsets.UTF_8));
+        form.append("&refresh_token=").append(URLEncoder.encode(refreshToken.getPassword(), StandardCharsets.UTF_8));
+        return form.toString();
+    }
+
+    /**
+     * A bearer token and when to fetch the next one. The spec's default lifetime is 60 s; we refresh a quarter of
+     * the lifetime (at most 15 s) early, measured from when we asked, so a token does not expire mid-request.
+     */
+    private record BearerToken(String value, long refreshAtNanos) {
+        static BearerToken of(String value, long expiresInSeconds, long requestedAtNanos) {
+            long lifetime = Duration.ofSeconds(expiresInSeconds > 0 ? expiresInSeconds : 60).toNanos();
+            long margin = Math.min(lifetime / 4, Duration.ofSeconds(15).toNanos());
+            return new BearerToken(value, requestedAtNanos + lifetime - margin);
+        }
+
+        boolean dueForRefresh() {
+            return System.nanoTime() - refreshAtNanos >= 0;
+        }
+
+        @Override
+        public String toString() {
+            return "BearerToken[redacted]";
+        }
+    }
+
+    /**
+     * One challenge of a {@code WWW-Authenticate} header (RFC 7235): a scheme and its parameters. A header may hold
+     * several challenges separated by commas, parameter values may be quoted (with backslash escapes) or bare tokens.
+     */
+    record Challenge(String scheme, Map<String, String> params) {
+        Challenge {
+            params = Map.copyOf(params);
+        }
+
+        static List<Challenge> parse(List<String> headerValues) {
+            List<Challenge> challenges = new ArrayList<>();
+            for (String header : headerValues) parseInto(header, challenges);
+            return challenges;
+        }
+
+        private static void parseInto(String s, List<Challenge> out) {
+            String scheme = null;
+            Map<String, String> params = new LinkedHashMap<>();
+            int i = 0;
+            int n = s.length();
+            while (i < n) {
+                while (i < n && (s.charAt(i) == ',' || Character.isWhitespace(s.charAt(i)))) i++;
+                int start = i;
+                while (i < n && s.charAt(i) != '=' && s.charAt(i) != ',' && !Character.isWhitespace(s.charAt(i))) i++;
+                if (start == i) {
+                    i++;
+                    continue;
+                }
+                String token = s.substring(start, i);
+                int afterToken = i;
+                while (i < n && Character.isWhitespace(s.charAt(i))) i++;
+                if (i < n && s.charAt(i) == '=' && scheme != null) {
+                    i++;
+                    while (i < n && Character.isWhitespace(s.charAt(i))) i++;
+                    StringBuilder value = new StringBuilder();
+                    if (i < n && s.charAt(i) == '"') {
+                        i++;
+                        while (i < n && s.charAt(i) != '"') {
+                            if (s.charAt(i) == '\\' && i + 1 < n) i++;
+                            value.append(s.charAt(i++));
+                        }
+                        i++;
+                    } else {
+                        while (i < n && s.charAt(i) != ',' && !Character.isWhitespace(s.charAt(i))) {
+                            value.append(s.charAt(i++));
+                        }
+                    }
+                    params.put(token.toLowerCase(Locale.ROOT), value.toString());
+                } else if (i < n && s.charAt(i) == '=') {
+                    // token68 or garbage before any scheme: skip to the next comma
+                    while (i < n && s.charAt(i) != ',') i++;
+                } else {
+                    if (scheme != null) out.add(new Challenge(scheme, params));
+                    scheme = token;
+                    params = new LinkedHashMap<>();
+                    i = afterToken;
+                }
+            }
+            if (scheme != null) out.add(new Challenge(scheme, params));
+        }
+
+        Optional<String> param(String name) {
+            return Optional.ofNullable(params.get(name));
+        }
+    }
+
+    /** Looked up once per registry: a credential helper is a process to start, not something to run per scope. */
+    private synchronized Optional<Credential> loadCredential() {
+        if (!credentialsLoaded) {
+            cachedCredential = credentials.forRegistry(registry);
+            // Copied now: the same RegistryCredentials may next be asked about another registry.
+            lookedIn = credentials.lookedIn();
+            credentialFound = cachedCredential.isPresent();
+            credentialsLoaded = true;
+        }
+        return cachedCredential;
     }
 
     private String lookedIn() {
-        return credentialsLoaded ? String.join(", ", credentials.lookedIn()) : "(nowhere yet)";
+        loadCredential();
+        return String.join(", ", lookedIn);
     }
 
     private static String basic(Credential c) {
@@ -246,13 +424,49 @@ public final class RegistryHttp {
                 .getBytes(StandardCharsets.UTF_8));
     }
 
-    private RegistryUnauthorizedException unauthorized(Request request, int status) {
-        return new RegistryUnauthorizedException(registry + " answered HTTP " + status + " ("
-                + (status == 401 ? "unauthenticated" : "forbidden") + ") for " + request.method() + " "
-                + request.uri().getPath() + " with scope '" + request.scope() + "'. Credentials were looked for in: "
-                + lookedIn() + ". Log in (docker login " + registry + "), pass --username and --password-stdin, "
-                + "or ask for " + (request.scope().endsWith("push") || request.scope().contains("push")
-                        ? "push" : "pull") + " rights on the repository.");
+    private RegistryUnauthorizedException unauthorized(Request request, int status, List<Challenge> challenges) {
+        String operation = request.method() + " " + request.uri().getPath();
+        String wanted = request.scope().contains("push") ? "push" : "pull";
+        String repository = repositoryOf(request.scope());
+        Optional<String> error = challenges.stream().map(c -> c.param("error")).flatMap(Optional::stream)
+                .findFirst();
+        String places = lookedIn();
+        String where = (credentialFound ? " Credentials came from: " : " Credentials were looked for in: ") + places
+                + ".";
+        if (status == 403) {
+            return new RegistryUnauthorizedException(registry + " forbids " + operation + " (HTTP 403) for scope '"
+                    + request.scope() + "'." + where + " Ask for " + wanted + " rights on " + repository
+                    + ", or use credentials that have them.");
+        }
+        if (error.isPresent() && error.get().equals("insufficient_scope")) {
+            return new RegistryUnauthorizedException(registry + " refused " + operation + ": the token granted by "
+                    + bearerRealm() + " does not cover scope '" + request.scope() + "' (insufficient_scope; the "
+                    + "token service gave fewer rights than asked)." + where + " Ask for " + wanted + " rights on "
+                    + repository + " for that user, or log in as one who has them.");
+        }
+        if (error.isPresent() && error.get().equals("invalid_token")) {
+            return new RegistryUnauthorizedException(registry + " did not accept the token from " + bearerRealm()
+                    + " for scope '" + request.scope() + "' (invalid_token) on " + operation + ", although the token "
+                    + "was fresh. The token service and the registry disagree (issuer, service name, "
+                    + "signing certificate or clock)." + where);
+        }
+        boolean hadCredentials = credentialFound;
+        return new RegistryUnauthorizedException(registry + " answered HTTP 401 (unauthenticated) for " + operation
+                + " with scope '" + request.scope() + "'" + (hadCredentials ? ": it refused the credentials." : ".")
+                + where + (hadCredentials
+                        ? " Check the user name and password, or log in again (docker login " + registry + ")."
+                        : " Log in (docker login " + registry + "), or pass --username and --password-stdin."));
+    }
+
+    private String bearerRealm() {
+        Challenge c = bearerChallenge;
+        return c == null ? "the token service" : "the token service " + c.params().get("realm");
+    }
+
+    private static String repositoryOf(String scope) {
+        String first = scope.trim().split("\\s+")[0];
+        String[] parts = first.split(":");
+        return parts.length >= 3 && parts[0].equals("repository") ? "repository " + parts[1] : "'" + first + "'";
     }
 
     private static Duration parseRetryAfter(HttpResponse<?> response) {
