@@ -12,15 +12,14 @@ import dev.updater.pull.PullOptions;
 import dev.updater.pull.PullResult;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
+import dev.updater.registry.VerifiedManifest;
 import dev.updater.release.Release;
 import dev.updater.release.ReleaseReader;
-import dev.updater.schema.Digest;
 import dev.updater.schema.Json;
 import dev.updater.schema.MediaTypes;
 import dev.updater.schema.TargetPayload;
 import dev.updater.schema.UpdateManifest;
 import dev.updater.signing.SignatureStore;
-import dev.updater.signing.TrustPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -179,7 +178,7 @@ final class PullCommand implements Callable<Integer> {
         String manifest = releaseOf(ref);
         PullResult result;
         try (ReleaseStore s = store.open(ref)) {
-            String release = verifiedReference(s, tuf.resolve(s, ref, manifest,
+            Release release = readVerified(s, tuf.resolve(s, ref, manifest,
                     TrustBootstrapCommand.trustDir(null, stateDir)));
             PullOptions options = PullOptions.defaults(stateDir != null ? stateDir : PullOptions.defaultStateDir())
                     .withListener(progress.listener(json, out, spec.commandLine().getErr()));
@@ -212,8 +211,8 @@ final class PullCommand implements Callable<Integer> {
         try (Installer installer = Installer.open(installRoot, installOptions(out))) {
             reportRecovery(installer);
             try (ReleaseStore s = store.open(ref)) {
-                Release release = ReleaseReader.read(s, verifiedReference(s, tuf.resolve(s, ref, manifest,
-                        dev.updater.tuf.DeviceTrust.dirForInstallRoot(installRoot))));
+                Release release = readVerified(s, tuf.resolve(s, ref, manifest,
+                        dev.updater.tuf.DeviceTrust.dirForInstallRoot(installRoot)));
                 TargetPayload payload = release.target(target);
                 PayloadKind kind = MediaTypes.PAYLOAD_TAR.equals(payload.mediaType()) ? PayloadKind.TAR
                         : PayloadKind.FILE;
@@ -251,14 +250,10 @@ final class PullCommand implements Callable<Integer> {
      * digest, so a tag moved in between cannot slip another release in and no payload byte is read before the
      * signatures passed. Without one: the reference as given.
      */
-    private String verifiedReference(ReleaseStore s, String manifest) {
-        Optional<TrustPolicy> signatures = trust.policy();
-        if (signatures.isEmpty()) {
-            return manifest;
-        }
-        Digest digest = s.fetchManifest(manifest).digest();
-        new SignatureStore(s).verify(digest, signatures.get());
-        return digest.toString();
+    private Release readVerified(ReleaseStore s, String manifest) {
+        VerifiedManifest raw = s.fetchManifest(manifest);
+        trust.policy().ifPresent(signatures -> new SignatureStore(s).verify(raw.digest(), signatures));
+        return ReleaseReader.read(s, raw, manifest);
     }
 
     private InstallOptions installOptions(PrintWriter out) {

@@ -41,7 +41,11 @@ public final class PullEngine {
     }
 
     public PullResult pullToFile(String tagOrDigest, String targetId, Path output, Optional<Path> base) {
-        Release release = ReleaseReader.read(store, tagOrDigest);
+        return pullToFile(ReleaseReader.read(store, tagOrDigest), targetId, output, base);
+    }
+
+    /** Same, for a release already read (and, by the caller, verified). */
+    public PullResult pullToFile(Release release, String targetId, Path output, Optional<Path> base) {
         TargetPayload payload = release.target(targetId);
         PullResult.Fetch fetch = fetchTarget(release, targetId, output, base);
         return new PullResult(release.digest(), release.update().product(), release.update().version(), targetId,
