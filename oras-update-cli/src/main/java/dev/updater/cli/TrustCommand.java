@@ -38,14 +38,17 @@ import picocli.CommandLine.Spec;
         description = {
             "Publish TUF (The Update Framework) trust metadata: roles, keys, thresholds, expiry.",
             "",
-            "Writes a plain repository directory: DIR/metadata/ (N.root.json, timestamp.json,",
-            "N.snapshot.json, N.targets.json) and DIR/targets/ (HASH.name), ready to serve over",
-            "HTTP and to read with 'update tuf-client'.",
+            "With --registry REF the metadata lives in the release repository itself, as tags tuf-root.N, "
+                    + "tuf-timestamp, ... (any registry, or an oci: layout), and --repo DIR is only a working copy; "
+                    + "'update push --trust-keys KEYS' then lists each release in the signed targets, and devices "
+                    + "that ran 'update trust bootstrap' resolve versions and channels through them, never through "
+                    + "tags. Without --registry it writes a plain repository directory: DIR/metadata/ (N.root.json, "
+                    + "timestamp.json, N.snapshot.json, N.targets.json) and DIR/targets/ (HASH.name), ready to serve "
+                    + "over HTTP and to read with 'update tuf-client'.",
             "",
-            "Keys are unencrypted PEM PKCS#8 files in --keys DIR: root.pem (root-2.pem",
-            "... with --root-keys), targets.pem, snapshot.pem, timestamp.pem. Keep",
-            "root keys offline; only timestamp.pem is needed by a scheduled job.",
-            "Default expiries: timestamp 1d, snapshot 7d, targets 90d, root 1y.",
+            "Keys are unencrypted PEM PKCS#8 files in --keys DIR: root.pem (root-2.pem ... with --root-keys), "
+                    + "targets.pem, snapshot.pem, timestamp.pem. Keep root keys offline; only timestamp.pem is "
+                    + "needed by a scheduled job. Default expiries: timestamp 1d, snapshot 7d, targets 90d, root 1y.",
             ""},
         footerHeading = "%n",
         footer = {
