@@ -4,10 +4,13 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -103,6 +106,19 @@ public final class DeltaEngine {
         if (size > MAX_DIFF_INPUT) {
             throw new IOException(file + " is " + size + " bytes; diff handles files up to 2 GiB");
         }
-        return Files.readAllBytes(file);
+        // Read in chunks: one large read into a heap array makes NIO allocate (and cache) a native buffer of the
+        // whole file's size, which shows in the peak memory as a second copy of each file.
+        byte[] data = new byte[(int) size];
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            int filled = 0;
+            while (filled < data.length) {
+                int n = channel.read(ByteBuffer.wrap(data, filled, Math.min(1 << 20, data.length - filled)));
+                if (n < 0) {
+                    throw new IOException(file + " shrank while it was read");
+                }
+                filled += n;
+            }
+        }
+        return data;
     }
 }
