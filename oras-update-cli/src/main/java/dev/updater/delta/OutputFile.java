@@ -8,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 
 /**
  * The file an apply writes: a temporary sibling of the destination, hashed as it is written, renamed into place
@@ -18,7 +17,7 @@ final class OutputFile implements AutoCloseable {
     private final Path destination;
     private final Path temporary;
     private final OutputStream out;
-    private final MessageDigest digest = Sha256.newDigest();
+    private final ParallelDigest digest = new ParallelDigest();
     private long written;
     private boolean committed;
 
@@ -77,6 +76,7 @@ final class OutputFile implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        digest.abandon();
         if (!committed) {
             try {
                 out.close();
