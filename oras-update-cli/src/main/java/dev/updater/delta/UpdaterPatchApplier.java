@@ -91,7 +91,6 @@ final class UpdaterPatchApplier {
         private long[] copies = new long[0];
         private long[] oldPositions = new long[0];
         private byte[] differences = new byte[0];
-        private long oldCursor;
 
         Segments(OldFile old, Header header, InputStream body, OutputFile out) {
             this.old = old;
@@ -144,34 +143,38 @@ final class UpdaterPatchApplier {
                 copies = new long[count];
                 oldPositions = new long[count];
             }
-            long addSum = 0;
-            long copySum = 0;
+            adds = readColumn(count, addTotal, adds, "step lengths");
+            copies = readColumn(count, copyTotal, copies, "step lengths");
+            byte[] position8 = new byte[8];
             for (int i = 0; i < count; i++) {
-                long add = PatchIo.readVarint(body, "a step");
-                long copy = PatchIo.readVarint(body, "a step");
-                long delta = PatchIo.readSignedVarint(body, "a step");
-                if (add > addTotal - addSum || copy > copyTotal - copySum) {
-                    throw new PatchException("patch step lengths exceed their segment's totals");
-                }
-                if (add == 0 && copy == 0) {
+                if (adds[i] == 0 && copies[i] == 0) {
                     throw new PatchException("patch has an empty step");
                 }
-                long position = oldCursor + delta;
-                if (delta < -header.sourceSize() || delta > header.sourceSize()
-                        || position < 0 || position > header.sourceSize() - add) {
-                    throw new PatchException("patch step reads source bytes [" + position + ", " + (position + add)
+                PatchIo.readFully(body, position8, 0, 8, "source positions");
+                long position = PatchIo.readLongBigEndian(position8, 0);
+                if (position < 0 || position > header.sourceSize() - adds[i]) {
+                    throw new PatchException("patch step reads source bytes [" + position + ", +" + adds[i]
                             + ") outside the " + header.sourceSize() + "-byte source");
                 }
-                addSum += add;
-                copySum += copy;
-                adds[i] = add;
-                copies[i] = copy;
                 oldPositions[i] = position;
-                oldCursor = position + add;
             }
-            if (addSum != addTotal || copySum != copyTotal) {
+        }
+
+        /** Reads {@code count} lengths that must add up to exactly {@code total}. */
+        private long[] readColumn(int count, long total, long[] into, String what) throws IOException {
+            long sum = 0;
+            for (int i = 0; i < count; i++) {
+                long value = PatchIo.readVarint(body, what);
+                if (value > total - sum) {
+                    throw new PatchException("patch " + what + " exceed their segment's totals");
+                }
+                sum += value;
+                into[i] = value;
+            }
+            if (sum != total) {
                 throw new PatchException("patch segment totals do not match its steps");
             }
+            return into;
         }
 
         private void readRuns(int addTotal) throws IOException {

@@ -112,15 +112,23 @@ class DeltaFuzzTest {
         // A segment asking for a 1 GiB difference buffer.
         assertRejected(ourPatchWithBody(body(1, 1L << 30, 0)), PatchFormat.UPDATER, "limit");
         // A step reading past the end of the source file.
-        assertRejected(ourPatchWithBody(body(1, 10, 0, 10, 0, 1L << 20)), PatchFormat.UPDATER, "outside");
+        assertRejected(ourPatchWithBody(body(1, 10, 0, 10, 0), position(1L << 20)), PatchFormat.UPDATER, "outside");
+        // A step position that overflows when its length is added.
+        assertRejected(ourPatchWithBody(body(1, 10, 0, 10, 0), position(Long.MAX_VALUE - 3)), PatchFormat.UPDATER,
+                "outside");
         // A step producing nothing (would loop without progress).
-        assertRejected(ourPatchWithBody(body(1, 0, 0, 0, 0, 0)), PatchFormat.UPDATER, "empty step");
+        assertRejected(ourPatchWithBody(body(1, 0, 0, 0, 0), position(0)), PatchFormat.UPDATER, "empty step");
+        // Step lengths that do not add up to the segment's totals.
+        assertRejected(ourPatchWithBody(body(2, 4, 0, 1, 1, 0, 0), position(0), position(0)), PatchFormat.UPDATER,
+                "totals");
         // Difference runs of zero length (would loop without progress).
-        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0, 0, 0, 0)), PatchFormat.UPDATER, "runs");
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), position(0), body(0, 0)), PatchFormat.UPDATER, "runs");
         // More output than the header promised.
         assertRejected(ourPatchWithBody(body(1, 0, (long) newData.length + 1)), PatchFormat.UPDATER, "past");
         // The body ends before the promised target is complete.
         assertRejected(ourPatchWithBody(body(0)), PatchFormat.UPDATER, "ends after");
+        // The body ends in the middle of a segment.
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0)), PatchFormat.UPDATER, "ends in the middle");
     }
 
     @Test
@@ -155,12 +163,21 @@ class DeltaFuzzTest {
         return b.toByteArray();
     }
 
+    /** A step's 8-byte source position. */
+    private static byte[] position(long value) {
+        byte[] b = new byte[8];
+        PatchIo.writeLongBigEndian(b, 0, value);
+        return b;
+    }
+
     /** Our header for the test's old/new pair (valid digests) over a hand-made, properly compressed body. */
-    private static byte[] ourPatchWithBody(byte[] body) throws IOException {
+    private static byte[] ourPatchWithBody(byte[]... parts) throws IOException {
         ByteArrayOutputStream patch = new ByteArrayOutputStream();
         patch.write(ours, 0, UpdaterFormat.HEADER_SIZE);
         try (XZOutputStream xz = new XZOutputStream(patch, new LZMA2Options(1))) {
-            xz.write(body);
+            for (byte[] part : parts) {
+                xz.write(part);
+            }
         }
         return patch.toByteArray();
     }
