@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.OptionalLong;
 
 /**
  * Binary deltas between two versions of a file.
@@ -79,9 +80,32 @@ public final class DeltaEngine {
      */
     public static void apply(Path oldFile, InputStream patch, PatchFormat format, Path newFileOut)
             throws IOException {
+        apply(oldFile, patch, format, newFileOut, OptionalLong.empty());
+    }
+
+    /**
+     * As {@link #apply(Path, InputStream, PatchFormat, Path)}, and refuses before writing anything a patch whose
+     * target is not {@code expectedTargetSize} bytes (the payload size the update manifest gives): this bounds the
+     * disk a hostile patch can make a device fill, which matters most for BSDIFF40 (no digests).
+     */
+    public static void apply(Path oldFile, InputStream patch, PatchFormat format, Path newFileOut,
+            long expectedTargetSize) throws IOException {
+        apply(oldFile, patch, format, newFileOut, OptionalLong.of(expectedTargetSize));
+    }
+
+    private static void apply(Path oldFile, InputStream patch, PatchFormat format, Path newFileOut,
+            OptionalLong expectedTargetSize) throws IOException {
         switch (format) {
-            case UPDATER -> UpdaterPatchApplier.apply(oldFile, patch, newFileOut);
-            case BSDIFF40 -> Bsdiff40Applier.apply(oldFile, patch, newFileOut);
+            case UPDATER -> UpdaterPatchApplier.apply(oldFile, patch, newFileOut, expectedTargetSize);
+            case BSDIFF40 -> Bsdiff40Applier.apply(oldFile, patch, newFileOut, expectedTargetSize);
+        }
+    }
+
+    /** Refuses a declared target size other than the caller's expectation. */
+    static void checkTargetSize(long declared, OptionalLong expected) {
+        if (expected.isPresent() && expected.getAsLong() != declared) {
+            throw new PatchException("patch produces " + declared + " bytes but " + expected.getAsLong()
+                    + " are expected: it is not a patch to this payload");
         }
     }
 

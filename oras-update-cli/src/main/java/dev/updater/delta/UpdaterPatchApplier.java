@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.OptionalLong;
 import org.tukaani.xz.SingleXZInputStream;
 
 /**
@@ -51,9 +52,11 @@ final class UpdaterPatchApplier {
                 Arrays.copyOfRange(header, 64, 96));
     }
 
-    static void apply(Path oldPath, InputStream patch, Path newPath) throws IOException {
+    static void apply(Path oldPath, InputStream patch, Path newPath, OptionalLong expectedTargetSize)
+            throws IOException {
         InputStream raw = new PatchInput(patch, "header");
         Header header = readHeader(raw);
+        DeltaEngine.checkTargetSize(header.targetSize(), expectedTargetSize);
         try (OldFile old = new OldFile(oldPath)) {
             if (old.size() != header.sourceSize()) {
                 throw new PatchException("patch was made for a source of " + header.sourceSize() + " bytes, but "

@@ -132,6 +132,22 @@ class DeltaFuzzTest {
     }
 
     @Test
+    void aTargetSizeOtherThanTheExpectedOneIsRefusedBeforeWriting() throws IOException {
+        Path out = files.dir.resolve("sized-out");
+        for (PatchFormat format : PatchFormat.values()) {
+            byte[] patch = format == PatchFormat.UPDATER ? ours : bsdiff;
+            PatchException e = assertThrows(PatchException.class, () -> DeltaEngine.apply(oldFile,
+                    new ByteArrayInputStream(patch), format, out, newData.length + 1L));
+            assertTrue(e.getMessage().contains("expected"), e.getMessage());
+            assertFalse(Files.exists(out));
+
+            DeltaEngine.apply(oldFile, new ByteArrayInputStream(patch), format, out, newData.length);
+            assertArrayEquals(newData, Files.readAllBytes(out));
+            Files.delete(out);
+        }
+    }
+
+    @Test
     void emptyAndGarbageStreamsAreRejected() {
         assertRejected(new byte[0], PatchFormat.UPDATER, "truncated");
         assertRejected(new byte[0], PatchFormat.BSDIFF40, "shorter");
