@@ -59,6 +59,55 @@ final class Differ {
                 prefixLast[key] = j;
             }
         }
+        this.gramBits = Math.max(16, 64 - Long.numberOfLeadingZeros(Math.max(1, 2L * oldData.length - 1)));
+        this.oldGrams = new long[(int) Math.max(1, (1L << gramBits) >>> 6)];
+        int hash = 0;
+        for (int i = 0; i < oldData.length; i++) {
+            hash = hash * GRAM_PRIME + (oldData[i] & 0xff);
+            if (i >= GRAM) {
+                hash -= (oldData[i - GRAM] & 0xff) * GRAM_PRIME_POWER;
+            }
+            if (i >= GRAM - 1) {
+                int bit = gramSlot(hash);
+                oldGrams[bit >>> 6] |= 1L << bit;
+            }
+        }
+    }
+
+    /**
+     * A filter of the old file's {@link #GRAM}-byte strings (one bit per hash, false positives but no false
+     * negatives). When the new file's next {@code GRAM} bytes are not in it, no exact match there can gain
+     * {@link #MIN_GAIN} bytes, and the binary search (a dozen cache misses) is skipped: most of the scan's time in
+     * changed regions.
+     */
+    static final int GRAM = MIN_GAIN + 1;
+    private static final int GRAM_PRIME = 0x01000193;
+    private static final int GRAM_PRIME_POWER = power(GRAM_PRIME, GRAM);
+    private final int gramBits;
+    private final long[] oldGrams;
+
+    private static int power(int base, int exponent) {
+        int result = 1;
+        for (int i = 0; i < exponent; i++) {
+            result *= base;
+        }
+        return result;
+    }
+
+    private int gramSlot(int hash) {
+        return (hash * 0x9E3779B1) >>> (32 - gramBits);
+    }
+
+    private boolean mayMatchLongEnough(int at, int end) {
+        if (end - at < GRAM) {
+            return true;
+        }
+        int hash = 0;
+        for (int k = 0; k < GRAM; k++) {
+            hash = hash * GRAM_PRIME + (newData[at + k] & 0xff);
+        }
+        int bit = gramSlot(hash);
+        return (oldGrams[bit >>> 6] & (1L << bit)) != 0;
     }
 
     static DeltaPlan plan(byte[] oldData, byte[] newData) {
@@ -126,8 +175,12 @@ final class Differ {
             int oldScore = 0;
             int scored = scan += matchLength;
             for (; scan < to; scan++) {
-                matchLength = longestMatch(scan, to, found);
-                matchPosition = (int) found[0];
+                if (mayMatchLongEnough(scan, to)) {
+                    matchLength = longestMatch(scan, to, found);
+                    matchPosition = (int) found[0];
+                } else {
+                    matchLength = 0;
+                }
                 for (; scored < scan + matchLength; scored++) {
                     int o = scored + lastOffset;
                     if (o >= 0 && o < oldSize && oldData[o] == newData[scored]) {

@@ -8,24 +8,32 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 
 /**
  * The file an apply writes: a temporary sibling of the destination, hashed as it is written, renamed into place
  * only by {@link #commit()}. {@link #close()} without a commit deletes it, so a failed apply leaves nothing behind.
  */
 final class OutputFile implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final Path destination;
     private final Path temporary;
     private final OutputStream out;
-    private final ParallelDigest digest = new ParallelDigest();
+    private final ParallelDigest digest;
     private long written;
     private boolean committed;
 
     OutputFile(Path destination) throws IOException {
         this.destination = destination.toAbsolutePath();
-        Path directory = this.destination.getParent();
         this.temporary = createSibling(this.destination);
-        this.out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16);
+        try {
+            this.out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        this.digest = new ParallelDigest();
     }
 
     /**
@@ -47,7 +55,6 @@ final class OutputFile implements AutoCloseable {
         }
     }
 
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     void write(byte[] bytes, int offset, int length) throws IOException {
         digest.update(bytes, offset, length);
