@@ -188,7 +188,8 @@ final class UpdaterPatchApplier {
             while (filled < addTotal) {
                 long zeros = PatchIo.readVarint(body, "difference runs");
                 long literals = PatchIo.readVarint(body, "difference runs");
-                if (zeros + literals == 0 || zeros + literals > addTotal - filled) {
+                long remaining = addTotal - filled;
+                if (zeros > remaining || literals > remaining - zeros || zeros + literals == 0) {
                     throw new PatchException("patch difference runs do not add up to their segment's total");
                 }
                 Arrays.fill(differences, filled, filled + (int) zeros, (byte) 0);

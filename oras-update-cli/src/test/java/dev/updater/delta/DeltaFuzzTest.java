@@ -123,6 +123,9 @@ class DeltaFuzzTest {
                 "totals");
         // Difference runs of zero length (would loop without progress).
         assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), position(0), body(0, 0)), PatchFormat.UPDATER, "runs");
+        // Difference runs whose lengths overflow when added.
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), position(0), body((1L << 62) + 5, 1L << 62)),
+                PatchFormat.UPDATER, "runs");
         // More output than the header promised.
         assertRejected(ourPatchWithBody(body(1, 0, (long) newData.length + 1)), PatchFormat.UPDATER, "past");
         // The body ends before the promised target is complete.
