@@ -5,7 +5,10 @@
 #
 # Usage: conformance-tests/bench/delta-bench.sh CORPUS_DIR [PAIR_NAME_SUBSTRING]
 #   Build first: mvn -B -q -o package -DskipTests -pl oras-update-cli -am
-#   Env: UPDATE (default: bin/update of this checkout), APPLY_JAVA_OPTS (default -Xmx32m, the apply heap cap).
+#   Env: UPDATE (default: bin/update of this checkout), APPLY_JAVA_OPTS (default -Xmx32m, the apply heap cap),
+#        TOOLS (default "update bsdiff xdelta3 zstd": which rows to run).
+# Columns: wall seconds and peak RSS from GNU time (%e, %M), plus CPU seconds (user + system): on a shared machine
+# the CPU time is the steadier comparison.
 # Needs: bsdiff, bspatch, xdelta3, zstd, GNU time (/usr/bin/time). Every result is checked with cmp.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,60 +16,70 @@ corpus="${1:?usage: delta-bench.sh CORPUS_DIR [PAIR_FILTER]}"
 filter="${2:-}"
 update="${UPDATE:-$here/bin/update}"
 apply_opts="${APPLY_JAVA_OPTS:--Xmx32m}"
+tools=" ${TOOLS:-update bsdiff xdelta3 zstd} "
 for tool in bsdiff bspatch xdelta3 zstd /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "delta-bench: $tool is missing (apt-get install -y bsdiff xdelta3 zstd time)" >&2; exit 2; }
 done
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
-# measure OUT_VAR command...: runs the command under GNU time; sets "<seconds> <max RSS KiB>"
+# measure OUT_VAR command...: runs the command under GNU time; sets "<seconds> <max RSS KiB> <cpu seconds>"
 measure() {
   local var=$1; shift
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || {
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || {
     echo "delta-bench: failed: $* ($(tail -3 "$work/stderr"))" >&2; exit 1; }
-  printf -v "$var" '%s' "$(tail -1 "$work/time")"
+  printf -v "$var" '%s' "$(tail -1 "$work/time" | awk '{ printf "%s %s %.2f", $1, $2, $3 + $4 }')"
 }
 
 row() { # row PAIR TOOL PATCH MAKE APPLY FULL
   local size; size=$(stat -c %s "$3")
   set -- "$1" "$2" "$size" $4 $5 "$6"
-  printf '| %-36s | %-24s | %11s | %6.1f%% | %7s | %7.0f | %7s | %7.0f |\n' \
-    "$1" "$2" "$(numfmt --grouping "$3")" "$(echo "100 * $3 / $8" | bc -l)" "$4" "$(echo "$5/1024" | bc -l)" \
-    "$6" "$(echo "$7/1024" | bc -l)"
+  printf '| %-34s | %-23s | %10s | %6.1f%% | %6s | %6s | %6.0f | %6s | %6s | %6.0f |\n' \
+    "$1" "$2" "$(numfmt --grouping "$3")" "$(echo "100 * $3 / ${10}" | bc -l)" "$4" "$6" "$(echo "$5/1024" | bc -l)" \
+    "$7" "$9" "$(echo "$8/1024" | bc -l)"
 }
 
 echo "# delta-bench $(date -u '+%F %T') UTC on $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# update: $update; apply JVM options: $apply_opts; sizes in bytes; % of the new file compressed whole (zstd -19)"
 echo
-printf '| %-36s | %-24s | %11s | %7s | %7s | %7s | %7s | %7s |\n' pair tool "patch bytes" "% full" "make s" "make MB" "apply s" "apply MB"
-echo "|--------------------------------------|--------------------------|-------------|---------|---------|---------|---------|---------|"
+printf '| %-34s | %-23s | %10s | %7s | %6s | %6s | %6s | %6s | %6s | %6s |\n' pair tool "patch B" "% full" \
+  "make s" "cpu s" "MB" "apply" "cpu s" "MB"
+echo "|------------------------------------|-------------------------|------------|---------|--------|--------|--------|--------|--------|--------|"
 for pair in "$corpus"/pairs/*/; do
   name=$(basename "$pair")
   [[ -z "$filter" || "$name" == *"$filter"* ]] || continue
   old="$pair/old"; new="$pair/new"
   zstd -q -19 -f "$new" -o "$work/full.zst"
   full=$(stat -c %s "$work/full.zst")
-  printf '| %-36s | %-24s | %11s | %6.1f%% |         |         |         |         |\n' "$name" "zstd -19 (full file)" \
-    "$(numfmt --grouping "$full")" 100
+  printf '| %-34s | %-23s | %10s | %6.1f%% |        |        |        |        |        |        |\n' "$name" \
+    "zstd -19 (full file)" "$(numfmt --grouping "$full")" 100
 
-  measure make "$update" diff "$old" "$new" "$work/ours.patch"
-  UPDATE_JAVA_OPTS="$apply_opts" measure apply "$update" patch "$old" "$work/ours.patch" "$work/out"
-  cmp -s "$work/out" "$new" || { echo "delta-bench: ours rebuilt a wrong file for $name" >&2; exit 1; }
-  row "$name" "update (updater format)" "$work/ours.patch" "$make" "$apply" "$full"
+  if [[ "$tools" == *" update "* ]]; then
+    measure make "$update" diff "$old" "$new" "$work/ours.patch"
+    UPDATE_JAVA_OPTS="$apply_opts" measure apply "$update" patch "$old" "$work/ours.patch" "$work/out"
+    cmp -s "$work/out" "$new" || { echo "delta-bench: ours rebuilt a wrong file for $name" >&2; exit 1; }
+    row "$name" "update (updater format)" "$work/ours.patch" "$make" "$apply" "$full"
+  fi
 
-  measure make bsdiff "$old" "$new" "$work/bsdiff.patch"
-  measure apply bspatch "$old" "$work/out" "$work/bsdiff.patch"
-  cmp -s "$work/out" "$new" || { echo "delta-bench: bspatch rebuilt a wrong file for $name" >&2; exit 1; }
-  row "$name" "Debian bsdiff 4.3" "$work/bsdiff.patch" "$make" "$apply" "$full"
+  if [[ "$tools" == *" bsdiff "* ]]; then
+    measure make bsdiff "$old" "$new" "$work/bsdiff.patch"
+    measure apply bspatch "$old" "$work/out" "$work/bsdiff.patch"
+    cmp -s "$work/out" "$new" || { echo "delta-bench: bspatch rebuilt a wrong file for $name" >&2; exit 1; }
+    row "$name" "Debian bsdiff 4.3" "$work/bsdiff.patch" "$make" "$apply" "$full"
+  fi
 
-  measure make xdelta3 -9 -e -f -s "$old" "$new" "$work/xdelta.patch"
-  measure apply xdelta3 -d -f -s "$old" "$work/xdelta.patch" "$work/out"
-  cmp -s "$work/out" "$new" || { echo "delta-bench: xdelta3 rebuilt a wrong file for $name" >&2; exit 1; }
-  row "$name" "xdelta3 -9" "$work/xdelta.patch" "$make" "$apply" "$full"
+  if [[ "$tools" == *" xdelta3 "* ]]; then
+    measure make xdelta3 -9 -e -f -s "$old" "$new" "$work/xdelta.patch"
+    measure apply xdelta3 -d -f -s "$old" "$work/xdelta.patch" "$work/out"
+    cmp -s "$work/out" "$new" || { echo "delta-bench: xdelta3 rebuilt a wrong file for $name" >&2; exit 1; }
+    row "$name" "xdelta3 -9" "$work/xdelta.patch" "$make" "$apply" "$full"
+  fi
 
-  measure make zstd -q -19 --long=27 -f --patch-from="$old" "$new" -o "$work/zstd.patch"
-  measure apply zstd -q -d --long=27 -f --patch-from="$old" "$work/zstd.patch" -o "$work/out"
-  cmp -s "$work/out" "$new" || { echo "delta-bench: zstd rebuilt a wrong file for $name" >&2; exit 1; }
-  row "$name" "zstd -19 --patch-from" "$work/zstd.patch" "$make" "$apply" "$full"
+  if [[ "$tools" == *" zstd "* ]]; then
+    measure make zstd -q -19 --long=27 -f --patch-from="$old" "$new" -o "$work/zstd.patch"
+    measure apply zstd -q -d --long=27 -f --patch-from="$old" "$work/zstd.patch" -o "$work/out"
+    cmp -s "$work/out" "$new" || { echo "delta-bench: zstd rebuilt a wrong file for $name" >&2; exit 1; }
+    row "$name" "zstd -19 --patch-from" "$work/zstd.patch" "$make" "$apply" "$full"
+  fi
 done
 echo
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"

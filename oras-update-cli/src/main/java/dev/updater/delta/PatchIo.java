@@ -16,10 +16,6 @@ final class PatchIo {
         out.write((int) value);
     }
 
-    static void writeSignedVarint(OutputStream out, long value) throws IOException {
-        writeVarint(out, (value << 1) ^ (value >> 63));
-    }
-
     /** A non-negative varint of at most 9 bytes (63 bits); anything longer is corruption. */
     static long readVarint(InputStream in, String what) throws IOException {
         long value = 0;
@@ -37,11 +33,6 @@ final class PatchIo {
             }
         }
         throw new PatchException("patch has a malformed number in " + what);
-    }
-
-    static long readSignedVarint(InputStream in, String what) throws IOException {
-        long zigzag = readVarint(in, what);
-        return (zigzag >>> 1) ^ -(zigzag & 1);
     }
 
     static void readFully(InputStream in, byte[] buffer, int offset, int length, String what) throws IOException {

@@ -27,8 +27,8 @@ final class UpdaterFormat {
     static final long MAX_FILE_SIZE = 1L << 40;
 
     /**
-     * LZMA2 dictionary of the writer: larger gains nothing measurable on the corpus, and the applier's heap holds
-     * it whole.
+     * Largest LZMA2 dictionary the writer uses (smaller bodies get a smaller one). The applier's heap holds it
+     * whole: 8 MiB keeps a 95 MB target within {@code -Xmx32m}; 4 MiB measured 0.3% larger patches.
      */
     static final int XZ_DICTIONARY = 8 << 20;
     /** A patch whose xz stream needs more decoder memory than this (KiB) is refused before allocating it. */

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.OptionalLong;
 import org.tukaani.xz.SingleXZInputStream;
 
 /**
@@ -51,9 +52,11 @@ final class UpdaterPatchApplier {
                 Arrays.copyOfRange(header, 64, 96));
     }
 
-    static void apply(Path oldPath, InputStream patch, Path newPath) throws IOException {
+    static void apply(Path oldPath, InputStream patch, Path newPath, OptionalLong expectedTargetSize)
+            throws IOException {
         InputStream raw = new PatchInput(patch, "header");
         Header header = readHeader(raw);
+        DeltaEngine.checkTargetSize(header.targetSize(), expectedTargetSize);
         try (OldFile old = new OldFile(oldPath)) {
             if (old.size() != header.sourceSize()) {
                 throw new PatchException("patch was made for a source of " + header.sourceSize() + " bytes, but "
@@ -64,7 +67,8 @@ final class UpdaterPatchApplier {
                 throw new PatchException("patch was made for a source with SHA-256 " + Sha256.hex(header.sourceSha256())
                         + ", but " + oldPath + " has " + Sha256.hex(sourceDigest) + ": it applies to another version");
             }
-            try (InputStream body = new BufferedInputStream(new PatchInput(new LazyXz(patch), "compressed body"), CHUNK);
+            try (InputStream body = new BufferedInputStream(new PatchInput(new LazyXz(patch), "compressed body"),
+                    CHUNK);
                     OutputFile out = new OutputFile(newPath)) {
                 new Segments(old, header, body, out).applyAll();
                 PatchIo.skipToEnd(body);
@@ -90,7 +94,6 @@ final class UpdaterPatchApplier {
         private long[] copies = new long[0];
         private long[] oldPositions = new long[0];
         private byte[] differences = new byte[0];
-        private long oldCursor;
 
         Segments(OldFile old, Header header, InputStream body, OutputFile out) {
             this.old = old;
@@ -143,34 +146,38 @@ final class UpdaterPatchApplier {
                 copies = new long[count];
                 oldPositions = new long[count];
             }
-            long addSum = 0;
-            long copySum = 0;
+            adds = readColumn(count, addTotal, adds, "step lengths");
+            copies = readColumn(count, copyTotal, copies, "step lengths");
+            byte[] position8 = new byte[8];
             for (int i = 0; i < count; i++) {
-                long add = PatchIo.readVarint(body, "a step");
-                long copy = PatchIo.readVarint(body, "a step");
-                long delta = PatchIo.readSignedVarint(body, "a step");
-                if (add > addTotal - addSum || copy > copyTotal - copySum) {
-                    throw new PatchException("patch step lengths exceed their segment's totals");
-                }
-                if (add == 0 && copy == 0) {
+                if (adds[i] == 0 && copies[i] == 0) {
                     throw new PatchException("patch has an empty step");
                 }
-                long position = oldCursor + delta;
-                if (delta < -header.sourceSize() || delta > header.sourceSize()
-                        || position < 0 || position > header.sourceSize() - add) {
-                    throw new PatchException("patch step reads source bytes [" + position + ", " + (position + add)
+                PatchIo.readFully(body, position8, 0, 8, "source positions");
+                long position = PatchIo.readLongBigEndian(position8, 0);
+                if (position < 0 || position > header.sourceSize() - adds[i]) {
+                    throw new PatchException("patch step reads source bytes [" + position + ", +" + adds[i]
                             + ") outside the " + header.sourceSize() + "-byte source");
                 }
-                addSum += add;
-                copySum += copy;
-                adds[i] = add;
-                copies[i] = copy;
                 oldPositions[i] = position;
-                oldCursor = position + add;
             }
-            if (addSum != addTotal || copySum != copyTotal) {
+        }
+
+        /** Reads {@code count} lengths that must add up to exactly {@code total}. */
+        private long[] readColumn(int count, long total, long[] into, String what) throws IOException {
+            long sum = 0;
+            for (int i = 0; i < count; i++) {
+                long value = PatchIo.readVarint(body, what);
+                if (value > total - sum) {
+                    throw new PatchException("patch " + what + " exceed their segment's totals");
+                }
+                sum += value;
+                into[i] = value;
+            }
+            if (sum != total) {
                 throw new PatchException("patch segment totals do not match its steps");
             }
+            return into;
         }
 
         private void readRuns(int addTotal) throws IOException {
@@ -181,7 +188,8 @@ final class UpdaterPatchApplier {
             while (filled < addTotal) {
                 long zeros = PatchIo.readVarint(body, "difference runs");
                 long literals = PatchIo.readVarint(body, "difference runs");
-                if (zeros + literals == 0 || zeros + literals > addTotal - filled) {
+                long remaining = addTotal - filled;
+                if (zeros > remaining || literals > remaining - zeros || zeros + literals == 0) {
                     throw new PatchException("patch difference runs do not add up to their segment's total");
                 }
                 Arrays.fill(differences, filled, filled + (int) zeros, (byte) 0);

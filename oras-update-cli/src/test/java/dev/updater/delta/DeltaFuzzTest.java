@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.SingleXZInputStream;
 import org.tukaani.xz.XZOutputStream;
 
 /**
@@ -36,6 +38,8 @@ class DeltaFuzzTest {
     private static byte[] newData;
     private static byte[] ours;
     private static byte[] bsdiff;
+    /** The decompressed body of {@link #ours}, mutated and recompressed behind a valid header. */
+    private static byte[] oursBody;
 
     @BeforeAll
     static void makePatches() throws IOException {
@@ -48,6 +52,10 @@ class DeltaFuzzTest {
         DeltaEngine.diff(oldFile, newFile, files.dir.resolve("bsdiff"), PatchFormat.BSDIFF40);
         ours = Files.readAllBytes(files.dir.resolve("ours"));
         bsdiff = Files.readAllBytes(files.dir.resolve("bsdiff"));
+        try (InputStream body = new SingleXZInputStream(new ByteArrayInputStream(ours, UpdaterFormat.HEADER_SIZE,
+                ours.length - UpdaterFormat.HEADER_SIZE))) {
+            oursBody = body.readAllBytes();
+        }
     }
 
     @AfterAll
@@ -65,7 +73,11 @@ class DeltaFuzzTest {
         List<String> wrong = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             PatchFormat format = i % 2 == 0 ? PatchFormat.UPDATER : PatchFormat.BSDIFF40;
-            byte[] patch = mutate(format == PatchFormat.UPDATER ? ours : bsdiff, random);
+            // A third of our patches get their decompressed body mutated: the compressed stream's own checks
+            // would otherwise catch most mutations before the body parser sees them.
+            byte[] patch = format == PatchFormat.UPDATER && i % 3 == 0
+                    ? ourPatchWithBody(mutateBody(oursBody, random))
+                    : mutate(format == PatchFormat.UPDATER ? ours : bsdiff, random);
             try {
                 DeltaEngine.apply(oldFile, new ByteArrayInputStream(patch), format, out);
                 if (!Arrays.equals(newData, Files.readAllBytes(out))) {
@@ -112,15 +124,42 @@ class DeltaFuzzTest {
         // A segment asking for a 1 GiB difference buffer.
         assertRejected(ourPatchWithBody(body(1, 1L << 30, 0)), PatchFormat.UPDATER, "limit");
         // A step reading past the end of the source file.
-        assertRejected(ourPatchWithBody(body(1, 10, 0, 10, 0, 1L << 20)), PatchFormat.UPDATER, "outside");
+        assertRejected(ourPatchWithBody(body(1, 10, 0, 10, 0), position(1L << 20)), PatchFormat.UPDATER, "outside");
+        // A step position that overflows when its length is added.
+        assertRejected(ourPatchWithBody(body(1, 10, 0, 10, 0), position(Long.MAX_VALUE - 3)), PatchFormat.UPDATER,
+                "outside");
         // A step producing nothing (would loop without progress).
-        assertRejected(ourPatchWithBody(body(1, 0, 0, 0, 0, 0)), PatchFormat.UPDATER, "empty step");
+        assertRejected(ourPatchWithBody(body(1, 0, 0, 0, 0), position(0)), PatchFormat.UPDATER, "empty step");
+        // Step lengths that do not add up to the segment's totals.
+        assertRejected(ourPatchWithBody(body(2, 4, 0, 1, 1, 0, 0), position(0), position(0)), PatchFormat.UPDATER,
+                "totals");
         // Difference runs of zero length (would loop without progress).
-        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0, 0, 0, 0)), PatchFormat.UPDATER, "runs");
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), position(0), body(0, 0)), PatchFormat.UPDATER, "runs");
+        // Difference runs whose lengths overflow when added.
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), position(0), body((1L << 62) + 5, 1L << 62)),
+                PatchFormat.UPDATER, "runs");
         // More output than the header promised.
         assertRejected(ourPatchWithBody(body(1, 0, (long) newData.length + 1)), PatchFormat.UPDATER, "past");
         // The body ends before the promised target is complete.
         assertRejected(ourPatchWithBody(body(0)), PatchFormat.UPDATER, "ends after");
+        // The body ends in the middle of a segment.
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0)), PatchFormat.UPDATER, "ends in the middle");
+    }
+
+    @Test
+    void aTargetSizeOtherThanTheExpectedOneIsRefusedBeforeWriting() throws IOException {
+        Path out = files.dir.resolve("sized-out");
+        for (PatchFormat format : PatchFormat.values()) {
+            byte[] patch = format == PatchFormat.UPDATER ? ours : bsdiff;
+            PatchException e = assertThrows(PatchException.class, () -> DeltaEngine.apply(oldFile,
+                    new ByteArrayInputStream(patch), format, out, newData.length + 1L));
+            assertTrue(e.getMessage().contains("expected"), e.getMessage());
+            assertFalse(Files.exists(out));
+
+            DeltaEngine.apply(oldFile, new ByteArrayInputStream(patch), format, out, newData.length);
+            assertArrayEquals(newData, Files.readAllBytes(out));
+            Files.delete(out);
+        }
     }
 
     @Test
@@ -155,14 +194,52 @@ class DeltaFuzzTest {
         return b.toByteArray();
     }
 
+    /** A step's 8-byte source position. */
+    private static byte[] position(long value) {
+        byte[] b = new byte[8];
+        PatchIo.writeLongBigEndian(b, 0, value);
+        return b;
+    }
+
     /** Our header for the test's old/new pair (valid digests) over a hand-made, properly compressed body. */
-    private static byte[] ourPatchWithBody(byte[] body) throws IOException {
+    private static byte[] ourPatchWithBody(byte[]... parts) throws IOException {
         ByteArrayOutputStream patch = new ByteArrayOutputStream();
         patch.write(ours, 0, UpdaterFormat.HEADER_SIZE);
         try (XZOutputStream xz = new XZOutputStream(patch, new LZMA2Options(1))) {
-            xz.write(body);
+            for (byte[] part : parts) {
+                xz.write(part);
+            }
         }
         return patch.toByteArray();
+    }
+
+    /** Mutations aimed at the body's numbers: huge varints, overwritten bytes, truncation, spliced copies. */
+    private static byte[] mutateBody(byte[] body, Random random) {
+        byte[] b = body.clone();
+        switch (random.nextInt(4)) {
+            case 0 -> { // a huge varint (up to 63 bits) over whatever was there
+                int at = random.nextInt(b.length);
+                int length = 1 + random.nextInt(9);
+                for (int k = 0; k < length && at + k < b.length; k++) {
+                    b[at + k] = (byte) (k == length - 1 ? random.nextInt(0x80) : 0x80 | random.nextInt(0x80));
+                }
+            }
+            case 1 -> { // a few random bytes
+                for (int k = 1 + random.nextInt(4); k > 0; k--) {
+                    b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+                }
+            }
+            case 2 -> { // truncated
+                return Arrays.copyOf(b, random.nextInt(b.length));
+            }
+            default -> { // a slice of the body copied over another place
+                int from = random.nextInt(b.length);
+                int to = random.nextInt(b.length);
+                int length = Math.min(1 + random.nextInt(64), Math.min(b.length - from, b.length - to));
+                System.arraycopy(body, from, b, to, length);
+            }
+        }
+        return b;
     }
 
     private static byte[] mutate(byte[] patch, Random random) {

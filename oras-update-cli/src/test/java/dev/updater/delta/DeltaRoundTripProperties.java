@@ -18,14 +18,14 @@ import net.jqwik.api.Tuple.Tuple2;
 /** patch(old, diff(old, new)) == new, for both formats, over random and structured pairs. */
 class DeltaRoundTripProperties {
 
-    @Property(tries = 100)
+    @Property(tries = 70)
     void roundTripsInOurFormat(@ForAll("pairs") Tuple2<byte[], byte[]> pair) throws IOException {
         try (DeltaTestFiles files = new DeltaTestFiles()) {
             assertArrayEquals(pair.get2(), files.roundTrip(pair.get1(), pair.get2(), PatchFormat.UPDATER));
         }
     }
 
-    @Property(tries = 100)
+    @Property(tries = 70)
     void roundTripsInBsdiff40(@ForAll("pairs") Tuple2<byte[], byte[]> pair) throws IOException {
         try (DeltaTestFiles files = new DeltaTestFiles()) {
             assertArrayEquals(pair.get2(), files.roundTrip(pair.get1(), pair.get2(), PatchFormat.BSDIFF40));
@@ -33,7 +33,7 @@ class DeltaRoundTripProperties {
     }
 
     /** The parallel differ cuts the new file in slices; plans made that way must rebuild it exactly too. */
-    @Property(tries = 40)
+    @Property(tries = 30)
     void slicedPlansRoundTrip(@ForAll("pairs") Tuple2<byte[], byte[]> pair) throws IOException {
         byte[] oldData = pair.get1();
         byte[] newData = pair.get2();
