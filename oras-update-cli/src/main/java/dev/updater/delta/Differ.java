@@ -47,18 +47,7 @@ final class Differ {
         this.oldData = oldData;
         this.newData = newData;
         this.suffixes = suffixes;
-        java.util.Arrays.fill(prefixFirst, -1);
-        java.util.Arrays.fill(prefixLast, -1);
-        for (int j = 0; j < suffixes.length; j++) {
-            int start = suffixes[j];
-            if (start + 1 < oldData.length) {
-                int key = (oldData[start] & 0xff) << 8 | (oldData[start + 1] & 0xff);
-                if (prefixFirst[key] < 0) {
-                    prefixFirst[key] = j;
-                }
-                prefixLast[key] = j;
-            }
-        }
+        prefixRanges(oldData, prefixFirst, prefixLast);
         this.gramBits = Math.max(16, 64 - Long.numberOfLeadingZeros(Math.max(1, 2L * oldData.length - 1)));
         this.oldGrams = new long[(int) Math.max(1, (1L << gramBits) >>> 6)];
         int hash = 0;
@@ -71,6 +60,28 @@ final class Differ {
                 int bit = gramSlot(hash);
                 oldGrams[bit >>> 6] |= 1L << bit;
             }
+        }
+    }
+
+    /**
+     * Fills the two-byte prefix ranges by counting, reading the old file sequentially rather than at every suffix
+     * array entry's position (random reads, a cache miss each). The one-byte suffix (the last byte, c) sorts just
+     * before every suffix starting with c.
+     */
+    static void prefixRanges(byte[] oldData, int[] first, int[] last) {
+        int[] counts = new int[1 << 16];
+        for (int i = 0; i + 1 < oldData.length; i++) {
+            counts[(oldData[i] & 0xff) << 8 | (oldData[i + 1] & 0xff)]++;
+        }
+        int lastByte = oldData.length > 0 ? oldData[oldData.length - 1] & 0xff : -1;
+        int start = 0;
+        for (int key = 0; key < counts.length; key++) {
+            if (key == lastByte << 8) {
+                start++; // the one-byte suffix
+            }
+            first[key] = counts[key] == 0 ? -1 : start;
+            last[key] = counts[key] == 0 ? -1 : start + counts[key] - 1;
+            start += counts[key];
         }
     }
 

@@ -22,6 +22,30 @@ class SuffixArraysTest {
         assertArrayEquals(expected, SuffixArrays.of(text, 0), "with recounted bucket tables");
     }
 
+    /** The differ's two-byte ranges, computed by counting, are exactly where the suffix array puts each prefix. */
+    @Property(tries = 200)
+    void prefixRangesAgreeWithTheSuffixArray(@ForAll("texts") byte[] text) {
+        int[] sa = SuffixArrays.of(text);
+        int[] expectedFirst = new int[1 << 16];
+        int[] expectedLast = new int[1 << 16];
+        Arrays.fill(expectedFirst, -1);
+        Arrays.fill(expectedLast, -1);
+        for (int j = 0; j < sa.length; j++) {
+            if (sa[j] + 1 < text.length) {
+                int key = (text[sa[j]] & 0xff) << 8 | (text[sa[j] + 1] & 0xff);
+                if (expectedFirst[key] < 0) {
+                    expectedFirst[key] = j;
+                }
+                expectedLast[key] = j;
+            }
+        }
+        int[] first = new int[1 << 16];
+        int[] last = new int[1 << 16];
+        Differ.prefixRanges(text, first, last);
+        assertArrayEquals(expectedFirst, first);
+        assertArrayEquals(expectedLast, last);
+    }
+
     /** Small alphabets force deep recursion (many equal LMS substrings); large ones exercise all 256 buckets. */
     @Provide
     Arbitrary<byte[]> texts() {
