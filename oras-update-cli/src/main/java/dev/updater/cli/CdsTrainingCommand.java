@@ -68,6 +68,10 @@ final class CdsTrainingCommand implements Callable<Integer> {
             Main.run(new String[] {"inspect", layout + ":stable", "--json"}, sink, sink);
             Main.run(new String[] {"versions", layout}, sink, sink);
             Main.run(new String[] {"pull", "--help"}, sink, sink);
+            Path older = Files.writeString(dir.resolve("older"), "one\n".repeat(2000));
+            Main.run(new String[] {"diff", older.toString(), v1.toString(), dir.resolve("p").toString()}, sink, sink);
+            Main.run(new String[] {"patch", older.toString(), dir.resolve("p").toString(),
+                dir.resolve("patched").toString()}, sink, sink);
             trainTufClient(dir, sink);
             return ExitCode.OK;
         } catch (IOException e) {
