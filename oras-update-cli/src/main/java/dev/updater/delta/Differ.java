@@ -2,6 +2,7 @@ package dev.updater.delta;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -171,6 +172,88 @@ final class Differ {
         }
     }
 
+    /** New bytes per slice when the plan is written while it is computed. Each boundary costs a few steps (1 MiB
+     * slices measured 4% larger on a patch release, 4 MiB none). */
+    static final int STREAM_SLICE = 4 << 20;
+
+    /**
+     * Starts planning {@code newData} in slices of {@code sliceBytes} on {@code threads} threads (one slice, on
+     * the calling thread, below {@code parallelThreshold}); the caller takes the slices in order while later ones
+     * are still being matched, and closes the result to stop the threads.
+     */
+    static Slices planInSlices(byte[] oldData, int[] suffixes, byte[] newData, int threads, int parallelThreshold,
+            int sliceBytes) {
+        Differ differ = new Differ(oldData, newData, suffixes);
+        if (newData.length < parallelThreshold) {
+            return new Slices(null, List.of(CompletableFuture.completedFuture(differ.scan(0, newData.length))));
+        }
+        int count = (int) Math.max(threads, (newData.length + (long) sliceBytes - 1) / sliceBytes);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread thread = new Thread(r, "delta-differ");
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<Future<DeltaPlan>> parts = new ArrayList<>();
+        long length = newData.length;
+        for (int s = 0; s < count; s++) {
+            int from = (int) (length * s / count);
+            int to = (int) (length * (s + 1) / count);
+            parts.add(pool.submit(() -> differ.scan(from, to)));
+        }
+        pool.shutdown();
+        return new Slices(pool, parts);
+    }
+
+    /** A plan being computed slice by slice; see {@link #planInSlices}. */
+    static final class Slices implements UpdaterPatchWriter.PlanSlices, AutoCloseable {
+        private final ExecutorService pool;
+        private final List<Future<DeltaPlan>> parts;
+
+        private Slices(ExecutorService pool, List<Future<DeltaPlan>> parts) {
+            this.pool = pool;
+            this.parts = new ArrayList<>(parts);
+        }
+
+        @Override
+        public int count() {
+            return parts.size();
+        }
+
+        /** Slice {@code index}, once; the slice is forgotten here so that the caller alone decides its lifetime. */
+        @Override
+        public DeltaPlan slice(int index) {
+            try {
+                DeltaPlan plan = parts.get(index).get();
+                parts.set(index, CompletableFuture.completedFuture(new DeltaPlan()));
+                return plan;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while computing a delta", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        /** All slices as one plan. */
+        DeltaPlan whole() {
+            DeltaPlan whole = new DeltaPlan();
+            for (int i = 0; i < parts.size(); i++) {
+                whole.addAll(slice(i));
+            }
+            return whole;
+        }
+
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     /** Plans new bytes {@code [from, to)}; matches never reach past {@code to}, so slices are independent. */
     private DeltaPlan scan(int from, int to) {
         DeltaPlan plan = new DeltaPlan();
@@ -179,8 +262,10 @@ final class Differ {
         int matchLength = 0;
         int matchPosition = 0;
         int lastScan = from;
-        int lastPosition = 0;
-        int lastOffset = 0;
+        // A slice starts aligned with the same old offset (a file that did not move); the scoring and the forward
+        // extension must agree on that alignment, or an unchanged slice is planned as literals.
+        int lastPosition = Math.min(from, oldSize);
+        int lastOffset = lastPosition - from;
         long[] found = new long[1];
         while (scan < to) {
             int oldScore = 0;
