@@ -187,7 +187,9 @@ final class Differ {
         if (newData.length < parallelThreshold) {
             return new Slices(null, List.of(CompletableFuture.completedFuture(differ.scan(0, newData.length))));
         }
-        int count = (int) Math.max(threads, (newData.length + (long) sliceBytes - 1) / sliceBytes);
+        // A multiple of the threads: a last round with one slice would leave the other cores idle.
+        long wanted = Math.max(threads, (newData.length + (long) sliceBytes - 1) / sliceBytes);
+        int count = (int) ((wanted + threads - 1) / threads * threads);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread thread = new Thread(r, "delta-differ");
             thread.setDaemon(true);
