@@ -44,8 +44,9 @@ public final class DeltaEngine {
      * {@code patchOut} complete or not at all.
      */
     public static void diff(Path oldFile, Path newFile, Path patchOut, PatchFormat format) throws IOException {
-        // The new file is read and both digests computed on a second thread while the suffix array (one thread)
-        // is built. The patch is then written while the differ still matches: compression overlaps matching.
+        // The new file is read, and both digests and the differ's other tables computed, on a second thread while
+        // the suffix array (one thread) is built. The patch is then written while the differ still matches:
+        // compression overlaps matching.
         byte[] oldData = readForDiff(oldFile);
         ExecutorService helper = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "delta-reader");
@@ -57,10 +58,11 @@ public final class DeltaEngine {
         try {
             Future<byte[]> newLoad = helper.submit(() -> readForDiff(newFile));
             Future<byte[]> oldDigest = helper.submit(() -> Sha256.of(oldData));
+            Future<Differ.OldIndex> index = helper.submit(() -> new Differ.OldIndex(oldData));
             int[] suffixes = SuffixArrays.of(oldData);
             byte[] newData = await(newLoad);
             Future<byte[]> newDigest = helper.submit(() -> Sha256.of(newData));
-            try (Differ.Slices slices = Differ.planInSlices(oldData, suffixes, newData,
+            try (Differ.Slices slices = Differ.planInSlices(oldData, suffixes, await(index), newData,
                     Runtime.getRuntime().availableProcessors(), Differ.PARALLEL_THRESHOLD, Differ.STREAM_SLICE);
                     OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16)) {
                 suffixes = null;

@@ -41,25 +41,43 @@ final class Differ {
      * ({@code -1} when none does): a search starts in that range instead of the whole array, skipping the first
      * dozen or so steps of each binary search, which are cache misses.
      */
-    private final int[] prefixFirst = new int[1 << 16];
-    private final int[] prefixLast = new int[1 << 16];
+    private final int[] prefixFirst;
+    private final int[] prefixLast;
 
-    private Differ(byte[] oldData, byte[] newData, int[] suffixes) {
+    private Differ(byte[] oldData, byte[] newData, int[] suffixes, OldIndex index) {
         this.oldData = oldData;
         this.newData = newData;
         this.suffixes = suffixes;
-        prefixRanges(oldData, prefixFirst, prefixLast);
-        this.gramBits = Math.max(16, 64 - Long.numberOfLeadingZeros(Math.max(1, 2L * oldData.length - 1)));
-        this.oldGrams = new long[(int) Math.max(1, (1L << gramBits) >>> 6)];
-        int hash = 0;
-        for (int i = 0; i < oldData.length; i++) {
-            hash = hash * GRAM_PRIME + (oldData[i] & 0xff);
-            if (i >= GRAM) {
-                hash -= (oldData[i - GRAM] & 0xff) * GRAM_PRIME_POWER;
-            }
-            if (i >= GRAM - 1) {
-                int bit = gramSlot(hash);
-                oldGrams[bit >>> 6] |= 1L << bit;
+        this.prefixFirst = index.prefixFirst;
+        this.prefixLast = index.prefixLast;
+        this.gramBits = index.gramBits;
+        this.oldGrams = index.oldGrams;
+    }
+
+    /**
+     * The differ's tables of the old file other than the suffix array: they need only the old bytes, so they can
+     * be built on another core while the suffix array is.
+     */
+    static final class OldIndex {
+        private final int[] prefixFirst = new int[1 << 16];
+        private final int[] prefixLast = new int[1 << 16];
+        private final int gramBits;
+        private final long[] oldGrams;
+
+        OldIndex(byte[] oldData) {
+            prefixRanges(oldData, prefixFirst, prefixLast);
+            this.gramBits = Math.max(16, 64 - Long.numberOfLeadingZeros(Math.max(1, 2L * oldData.length - 1)));
+            this.oldGrams = new long[(int) Math.max(1, (1L << gramBits) >>> 6)];
+            int hash = 0;
+            for (int i = 0; i < oldData.length; i++) {
+                hash = hash * GRAM_PRIME + (oldData[i] & 0xff);
+                if (i >= GRAM) {
+                    hash -= (oldData[i - GRAM] & 0xff) * GRAM_PRIME_POWER;
+                }
+                if (i >= GRAM - 1) {
+                    int bit = gramSlot(hash, gramBits);
+                    oldGrams[bit >>> 6] |= 1L << bit;
+                }
             }
         }
     }
@@ -106,7 +124,7 @@ final class Differ {
         return result;
     }
 
-    private int gramSlot(int hash) {
+    private static int gramSlot(int hash, int gramBits) {
         return (hash * 0x9E3779B1) >>> (32 - gramBits);
     }
 
@@ -118,7 +136,7 @@ final class Differ {
         for (int k = 0; k < GRAM; k++) {
             hash = hash * GRAM_PRIME + (newData[at + k] & 0xff);
         }
-        int bit = gramSlot(hash);
+        int bit = gramSlot(hash, gramBits);
         return (oldGrams[bit >>> 6] & (1L << bit)) != 0;
     }
 
@@ -136,7 +154,7 @@ final class Differ {
 
     /** Plans with a suffix array of {@code oldData} built beforehand (by {@link SuffixArrays#of}). */
     static DeltaPlan plan(byte[] oldData, int[] suffixes, byte[] newData, int threads, int parallelThreshold) {
-        Differ differ = new Differ(oldData, newData, suffixes);
+        Differ differ = new Differ(oldData, newData, suffixes, new OldIndex(oldData));
         int slices = newData.length < parallelThreshold ? 1 : Math.max(1, Math.min(threads, 8));
         if (slices == 1) {
             return differ.scan(0, newData.length);
@@ -183,7 +201,13 @@ final class Differ {
      */
     static Slices planInSlices(byte[] oldData, int[] suffixes, byte[] newData, int threads, int parallelThreshold,
             int sliceBytes) {
-        Differ differ = new Differ(oldData, newData, suffixes);
+        return planInSlices(oldData, suffixes, new OldIndex(oldData), newData, threads, parallelThreshold, sliceBytes);
+    }
+
+    /** As {@link #planInSlices(byte[], int[], byte[], int, int, int)}, with the old file's index built already. */
+    static Slices planInSlices(byte[] oldData, int[] suffixes, OldIndex index, byte[] newData, int threads,
+            int parallelThreshold, int sliceBytes) {
+        Differ differ = new Differ(oldData, newData, suffixes, index);
         if (newData.length < parallelThreshold) {
             return new Slices(null, List.of(CompletableFuture.completedFuture(differ.scan(0, newData.length))));
         }
