@@ -30,7 +30,8 @@ import java.util.concurrent.Future;
  * }
  * }</pre>
  *
- * <p>Diff holds both files and a suffix array of the old one in memory (about 5x the old size plus the new size).
+ * <p>Diff holds both files and a suffix array of the old one in memory (about 5x the old size plus the new size),
+ * and, since it compresses while it still matches, the xz encoder's tables (up to 93 MiB) at the same time.
  * Apply reads the old file by position and writes the new one sequentially, with a heap use bounded by its buffers.
  */
 public final class DeltaEngine {
