@@ -49,6 +49,48 @@ class DeltaRoundTripProperties {
         }
     }
 
+    /** Writing slices while they are matched must give the bytes of the same plan written whole. */
+    @Property(tries = 30)
+    void streamedSlicesWriteTheSameBytesAsTheWholePlan(@ForAll("pairs") Tuple2<byte[], byte[]> pair)
+            throws IOException {
+        byte[] oldData = pair.get1();
+        byte[] newData = pair.get2();
+        int[] suffixes = SuffixArrays.of(oldData);
+        java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+        DeltaPlan whole;
+        try (Differ.Slices slices = Differ.planInSlices(oldData, suffixes, newData, 2, 0, 1 + newData.length / 5)) {
+            UpdaterPatchWriter.write(oldData, newData, Sha256.of(oldData), Sha256.of(newData), slices, streamed);
+        }
+        try (Differ.Slices slices = Differ.planInSlices(oldData, suffixes, newData, 2, 0, 1 + newData.length / 5)) {
+            whole = slices.whole();
+        }
+        java.io.ByteArrayOutputStream direct = new java.io.ByteArrayOutputStream();
+        UpdaterPatchWriter.write(oldData, newData, whole, direct);
+        assertArrayEquals(direct.toByteArray(), streamed.toByteArray());
+    }
+
+    /**
+     * A slice of a file whose bytes did not move (only scattered bytes changed, as relocated addresses do) starts
+     * on the alignment it had: one step per slice, no literals.
+     */
+    @Example
+    void slicesOfAnUnmovedFileAreSingleAlignedSteps() {
+        byte[] oldData = DeltaTestFiles.codeLike(3, 100_000);
+        byte[] newData = oldData.clone();
+        for (int i = 0; i < newData.length; i += 500) {
+            newData[i]++;
+        }
+        try (Differ.Slices slices = Differ.planInSlices(oldData, SuffixArrays.of(oldData), newData, 2, 0, 10_000)) {
+            DeltaPlan plan = slices.whole();
+            long copied = 0;
+            for (int step = 0; step < plan.size(); step++) {
+                copied += plan.copyLength(step);
+            }
+            assertTrue(plan.size() <= 10, plan.size() + " steps");
+            assertTrue(copied == 0, copied + " literal bytes");
+        }
+    }
+
     @Example
     void similarFilesGiveSmallPatches() throws IOException {
         byte[] oldData = DeltaTestFiles.codeLike(7, 200_000);
