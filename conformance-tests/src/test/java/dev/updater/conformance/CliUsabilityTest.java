@@ -38,7 +38,7 @@ class CliUsabilityTest {
     }
 
     @Test
-    void usageErrorsExitWithTwoAndSayWhatToDo() {
+    void usageErrorsExitWithTwoAndExplainTheFix() {
         Cli.Result missing = Cli.update("pull", "oci:/tmp/x:1.0.0");
         assertEquals(2, missing.exitCode(), missing::toString);
         assertTrue(missing.err().contains("--target"), missing::toString);
