@@ -50,17 +50,15 @@ public final class Publisher {
 
     /** Uploads a blob from a file region, reporting progress as the registry reads it. */
     private void upload(OciDescriptor blob, Path file, long offset, String label) {
+        BlobSource region = BlobSource.of(file).region(offset, blob.size());
         store.pushBlob(blob, () -> {
             listener.started(blob.digest(), label, blob.size(), 0);
-            InputStream in = Files.newInputStream(file);
-            in.skipNBytes(offset);
-            return new java.io.FilterInputStream(in) {
+            return new java.io.FilterInputStream(region.open()) {
                 private long done;
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
-                    if (done >= blob.size()) return -1;
-                    int n = super.read(b, off, (int) Math.min(len, blob.size() - done));
+                    int n = super.read(b, off, len);
                     if (n > 0) {
                         done += n;
                         listener.progressed(blob.digest(), done, blob.size());

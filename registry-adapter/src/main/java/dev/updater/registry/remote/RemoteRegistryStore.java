@@ -224,7 +224,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
                         Map.of("Content-Type", "application/octet-stream",
                                 "Content-Range", from + "-" + (from + length - 1)),
                         Optional.of(() -> HttpRequest.BodyPublishers.fromPublisher(
-                                HttpRequest.BodyPublishers.ofInputStream(() -> slice(source, from, length)), length)),
+                                HttpRequest.BodyPublishers.ofInputStream(() -> open(source.region(from, length))), length)),
                         pushScope()), HttpResponse.BodyHandlers.ofString(), RetryPolicy.NONE);
                 if (response.statusCode() == 202) {
                     location = nextLocation(response, location);
@@ -293,34 +293,6 @@ public final class RemoteRegistryStore implements ReleaseStore {
                     blob.digest(), "registry's DIGEST_INVALID");
         }
         expect(response, 201, "PUT blob " + blob.digest());
-    }
-
-    private static InputStream slice(BlobSource source, long offset, long length) {
-        try {
-            InputStream in = source.open();
-            in.skipNBytes(offset);
-            return new java.io.FilterInputStream(in) {
-                private long left = length;
-
-                @Override
-                public int read() throws IOException {
-                    if (left <= 0) return -1;
-                    int b = super.read();
-                    if (b >= 0) left--;
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    if (left <= 0) return -1;
-                    int n = super.read(b, off, (int) Math.min(len, left));
-                    if (n > 0) left -= n;
-                    return n;
-                }
-            };
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void sleep(java.time.Duration d) {
