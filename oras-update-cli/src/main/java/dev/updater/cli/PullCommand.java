@@ -179,7 +179,7 @@ final class PullCommand implements Callable<Integer> {
         PullResult result;
         try (ReleaseStore s = store.open(ref)) {
             Release release = readVerified(s, tuf.resolve(s, ref, manifest,
-                    TrustBootstrapCommand.trustDir(null, stateDir)));
+                    TrustBootstrapCommand.trustDir(null, stateDir)), manifest);
             PullOptions options = PullOptions.defaults(stateDir != null ? stateDir : PullOptions.defaultStateDir())
                     .withListener(progress.listener(json, out, spec.commandLine().getErr()));
             result = new PullEngine(s, options).pullToFile(release, target, output, Optional.ofNullable(base));
@@ -212,7 +212,7 @@ final class PullCommand implements Callable<Integer> {
             reportRecovery(installer);
             try (ReleaseStore s = store.open(ref)) {
                 Release release = readVerified(s, tuf.resolve(s, ref, manifest,
-                        dev.updater.tuf.DeviceTrust.dirForInstallRoot(installRoot)));
+                        dev.updater.tuf.DeviceTrust.dirForInstallRoot(installRoot)), manifest);
                 TargetPayload payload = release.target(target);
                 PayloadKind kind = MediaTypes.PAYLOAD_TAR.equals(payload.mediaType()) ? PayloadKind.TAR
                         : PayloadKind.FILE;
@@ -250,10 +250,10 @@ final class PullCommand implements Callable<Integer> {
      * digest, so a tag moved in between cannot slip another release in and no payload byte is read before the
      * signatures passed. Without one: the reference as given.
      */
-    private Release readVerified(ReleaseStore s, String manifest) {
-        VerifiedManifest raw = s.fetchManifest(manifest);
+    /** Checks the signatures of the release manifest (when a policy is given), then reads the release from it. */
+    private Release readVerified(ReleaseStore s, VerifiedManifest raw, String name) {
         trust.policy().ifPresent(signatures -> new SignatureStore(s).verify(raw.digest(), signatures));
-        return ReleaseReader.read(s, raw, manifest);
+        return ReleaseReader.read(s, raw, name);
     }
 
     private InstallOptions installOptions(PrintWriter out) {

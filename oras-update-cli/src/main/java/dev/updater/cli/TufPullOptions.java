@@ -2,6 +2,7 @@ package dev.updater.cli;
 
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
+import dev.updater.registry.VerifiedManifest;
 import dev.updater.tuf.DeviceTrust;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,11 +21,11 @@ public final class TufPullOptions {
     String product;
 
     /**
-     * The manifest reference the pull continues with: unchanged when the device has no trust pinned in
-     * {@code trustDir}; otherwise the digest that the signed targets list for the reference's version or channel,
-     * whose manifest was checked against the signed length and sha256. The tag itself is never resolved.
+     * The release manifest the pull continues with: the one {@code manifest} names when the device has no trust
+     * pinned in {@code trustDir}; otherwise the one the signed targets list for the reference's version or channel,
+     * checked against the signed length and sha256. With trust, the tag itself is never resolved.
      */
-    String resolve(ReleaseStore store, StoreReference ref, String manifest, Path trustDir) {
+    VerifiedManifest resolve(ReleaseStore store, StoreReference ref, String manifest, Path trustDir) {
         DeviceTrust trust = new DeviceTrust(trustDir, Clock.systemUTC());
         if (!trust.isBootstrapped()) {
             if (required) {
@@ -32,13 +33,13 @@ public final class TufPullOptions {
                         + "bootstrap ROOT.json' with the same --install-root or --state-dir first");
             }
             if (product != null) throw new UsageException("--product applies to pulls with TUF trust only");
-            return manifest;
+            return store.fetchManifest(manifest);
         }
         if (ref.tag().isEmpty()) {
             throw new UsageException("with TUF trust, pull a version or channel (REPO:TAG), not a digest: the digest "
                     + "is taken from the signed targets metadata");
         }
         String name = product != null ? product : ref.baseName().toLowerCase(Locale.ROOT);
-        return trust.resolve(store, name, ref.tag().get()).digest().toString();
+        return trust.resolve(store, name, ref.tag().get()).manifest();
     }
 }

@@ -63,7 +63,8 @@ public final class DeviceTrust {
     }
 
     /** A release resolved through signed metadata: its digest and the target entry that vouches for it. */
-    public record TrustedRelease(Digest digest, String targetPath, TargetFile target) {}
+    /** A release the signed targets vouch for, with its manifest bytes (already checked: no need to fetch again). */
+    public record TrustedRelease(Digest digest, String targetPath, TargetFile target, VerifiedManifest manifest) {}
 
     /**
      * Refreshes trust (root chain, timestamp, snapshot, targets) from the repository, looks up the target path the
@@ -86,6 +87,6 @@ public final class DeviceTrust {
         Digest digest = Digest.parse(Digest.ALGORITHM + ":" + sha256);
         VerifiedManifest manifest = store.fetchManifest(digest.toString());
         target.verifyLengthAndHashes(manifest.bytes());
-        return new TrustedRelease(digest, path, target);
+        return new TrustedRelease(digest, path, target, manifest);
     }
 }
