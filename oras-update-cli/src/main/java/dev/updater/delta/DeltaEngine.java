@@ -30,7 +30,8 @@ import java.util.concurrent.Future;
  * }
  * }</pre>
  *
- * <p>Diff holds both files and a suffix array of the old one in memory (about 5x the old size plus the new size),
+ * <p>Diff holds both files and a sparse suffix array of the old one in memory (about 2x the old size plus the new
+ * size; 3x while the suffix array is built),
  * and, since it compresses while it still matches, the xz encoder's tables (up to 93 MiB) at the same time.
  * Apply reads the old file by position and writes the new one sequentially, with a heap use bounded by its buffers.
  */
@@ -59,8 +60,8 @@ public final class DeltaEngine {
         try {
             Future<byte[]> newLoad = helper.submit(() -> readForDiff(newFile));
             Future<byte[]> oldDigest = helper.submit(() -> Sha256.of(oldData));
-            Future<Differ.OldIndex> index = helper.submit(() -> new Differ.OldIndex(oldData));
-            int[] suffixes = SuffixArrays.of(oldData);
+            Future<Differ.OldIndex> index = helper.submit(() -> new Differ.OldIndex(oldData, Differ.SAMPLE_STEP));
+            int[] suffixes = SuffixArrays.sampled(oldData, Differ.SAMPLE_STEP);
             byte[] newData = await(newLoad);
             Future<byte[]> newDigest = helper.submit(() -> Sha256.of(newData));
             try (Differ.Slices slices = Differ.planInSlices(oldData, suffixes, await(index), newData,

@@ -29,12 +29,21 @@ final class Differ {
     /** An extension continues while agreeing bytes * AGREE_WEIGHT - length * LENGTH_WEIGHT keeps growing. */
     private static final int AGREE_WEIGHT = 3;
     private static final int LENGTH_WEIGHT = 2;
+    /**
+     * diff indexes the old suffixes at multiples of this: a quarter of the suffix array's memory and, measured on
+     * esbuild (10 MB), 0.43 s to build instead of 0.95 s, for patches within 0.1% of the full array's (the match
+     * search looks {@code SAMPLE_STEP} positions ahead and along the running alignment; see
+     * {@link #longestMatchSampled}).
+     */
+    static final int SAMPLE_STEP = 4;
     /** Below this many new bytes, one thread does the whole file: slicing costs more than it saves. */
     static final int PARALLEL_THRESHOLD = 4 << 20;
 
     private final byte[] oldData;
     private final byte[] newData;
     private final int[] suffixes;
+    /** The suffix array holds the suffixes at multiples of this (1: all). */
+    private final int step;
 
     /**
      * For each two-byte prefix, the first and last suffix array index of the old file's suffixes starting with it
@@ -45,9 +54,14 @@ final class Differ {
     private final int[] prefixLast;
 
     private Differ(byte[] oldData, byte[] newData, int[] suffixes, OldIndex index) {
+        if (suffixes.length != (oldData.length + (long) index.step - 1) / index.step) {
+            throw new IllegalArgumentException("suffix array of " + suffixes.length + " entries does not sample "
+                    + oldData.length + " bytes every " + index.step);
+        }
         this.oldData = oldData;
         this.newData = newData;
         this.suffixes = suffixes;
+        this.step = index.step;
         this.prefixFirst = index.prefixFirst;
         this.prefixLast = index.prefixLast;
         this.gramBits = index.gramBits;
@@ -61,11 +75,19 @@ final class Differ {
     static final class OldIndex {
         private final int[] prefixFirst = new int[1 << 16];
         private final int[] prefixLast = new int[1 << 16];
+        private final int step;
         private final int gramBits;
         private final long[] oldGrams;
 
+        /** The tables for a full suffix array. */
         OldIndex(byte[] oldData) {
-            prefixRanges(oldData, prefixFirst, prefixLast);
+            this(oldData, 1);
+        }
+
+        /** The tables for a suffix array of the suffixes at multiples of {@code step} ({@link SuffixArrays#sampled}). */
+        OldIndex(byte[] oldData, int step) {
+            this.step = step;
+            prefixRanges(oldData, step, prefixFirst, prefixLast);
             this.gramBits = Math.max(16, 64 - Long.numberOfLeadingZeros(Math.max(1, 2L * oldData.length - 1)));
             this.oldGrams = new long[(int) Math.max(1, (1L << gramBits) >>> 6)];
             int hash = 0;
@@ -88,11 +110,17 @@ final class Differ {
      * before every suffix starting with c.
      */
     static void prefixRanges(byte[] oldData, int[] first, int[] last) {
+        prefixRanges(oldData, 1, first, last);
+    }
+
+    /** As {@link #prefixRanges(byte[], int[], int[])}, for the suffixes starting at multiples of {@code step}. */
+    static void prefixRanges(byte[] oldData, int step, int[] first, int[] last) {
         int[] counts = new int[1 << 16];
-        for (int i = 0; i + 1 < oldData.length; i++) {
+        for (int i = 0; i + 1 < oldData.length; i += step) {
             counts[(oldData[i] & 0xff) << 8 | (oldData[i + 1] & 0xff)]++;
         }
-        int lastByte = oldData.length > 0 ? oldData[oldData.length - 1] & 0xff : -1;
+        boolean oneByteSuffixSampled = oldData.length > 0 && (oldData.length - 1) % step == 0;
+        int lastByte = oneByteSuffixSampled ? oldData[oldData.length - 1] & 0xff : -1;
         int start = 0;
         for (int key = 0; key < counts.length; key++) {
             if (key == lastByte << 8) {
@@ -293,12 +321,14 @@ final class Differ {
         int lastPosition = Math.min(from, oldSize);
         int lastOffset = lastPosition - from;
         long[] found = new long[1];
+        SampledMatches sampled = step == 1 ? null : new SampledMatches(step);
         while (scan < to) {
             int oldScore = 0;
             int scored = scan += matchLength;
             for (; scan < to; scan++) {
                 if (mayMatchLongEnough(scan, to)) {
-                    matchLength = longestMatch(scan, to, found);
+                    matchLength = sampled == null ? longestMatch(scan, to, found)
+                            : longestMatchSampled(scan, to, lastOffset, sampled, found);
                     matchPosition = (int) found[0];
                 } else {
                     matchLength = 0;
@@ -393,17 +423,68 @@ final class Differ {
     }
 
     /**
+     * The longest matches found by {@link #longestMatch} at the last {@code step} new positions searched: with a
+     * sparse suffix array, the match starting at a new position is found from one of the next {@code step}
+     * positions (where its old position reaches a sampled one), so each search serves {@code step} positions.
+     */
+    private static final class SampledMatches {
+        private final int[] at;
+        private final int[] length;
+        private final int[] position;
+        private final long[] found = new long[1];
+
+        SampledMatches(int step) {
+            at = new int[step];
+            length = new int[step];
+            position = new int[step];
+            java.util.Arrays.fill(at, -1);
+        }
+    }
+
+    /**
+     * The longest match at new {@code at} with a sparse suffix array: the longest of the matches found at
+     * {@code at + j} ({@code j < step}) that also agree on the {@code j} bytes before, and of the running alignment
+     * ({@code alignedOffset}), whose suffix is usually not a sampled one.
+     */
+    private int longestMatchSampled(int at, int end, int alignedOffset, SampledMatches cache, long[] position) {
+        int bestLength = 0;
+        int bestPosition = 0;
+        int aligned = at + alignedOffset;
+        if (aligned >= 0 && aligned < oldData.length) {
+            bestLength = commonPrefix(aligned, at, end, 0);
+            bestPosition = aligned;
+        }
+        for (int j = 0; j < step && at + j < end; j++) {
+            int slot = (at + j) % step;
+            if (cache.at[slot] != at + j) {
+                cache.at[slot] = at + j;
+                cache.length[slot] = longestMatch(at + j, end, cache.found);
+                cache.position[slot] = (int) cache.found[0];
+            }
+            int length = cache.length[slot];
+            int start = cache.position[slot] - j;
+            if (length + j > bestLength && start >= 0
+                    && java.util.Arrays.equals(oldData, start, start + j, newData, at, at + j)) {
+                bestLength = length + j;
+                bestPosition = start;
+            }
+        }
+        position[0] = bestPosition;
+        return bestLength;
+    }
+
+    /**
      * The length of the longest prefix of new {@code [at, end)} found in the old file; its old position goes to
      * {@code position[0]}. Binary search over the suffix array that skips the prefix both bounds already share.
      */
     private int longestMatch(int at, int end, long[] position) {
         int oldSize = oldData.length;
-        if (oldSize == 0) {
+        if (suffixes.length == 0) {
             position[0] = 0;
             return 0;
         }
         int lo = 0;
-        int hi = oldSize - 1;
+        int hi = suffixes.length - 1;
         if (end - at >= 2) {
             int key = (newData[at] & 0xff) << 8 | (newData[at + 1] & 0xff);
             if (prefixFirst[key] >= 0) {

@@ -25,6 +25,107 @@ final class SuffixArrays {
     }
 
     /**
+     * The suffixes of {@code data} that start at multiples of {@code step} (1, 2 or 4), in lexicographic order: a
+     * sparse suffix array, a {@code step}-th of the full one's size and build time. Each run of {@code step} bytes
+     * is renamed by its rank among all such runs (a run cut short by the end of the file ranks below the longer
+     * runs it begins), which keeps the order of the suffixes; the suffix array of the renamed string, built by
+     * SA-IS, is then the order of the sampled suffixes.
+     */
+    static int[] sampled(byte[] data, int step) {
+        if (step == 1) {
+            return of(data);
+        }
+        if (step != 2 && step != 4) {
+            throw new IllegalArgumentException("sample step must be 1, 2 or 4, not " + step);
+        }
+        int n = data.length;
+        int m = (int) (((long) n + step - 1) / step);
+        int[] sa = new int[m];
+        if (m == 0) {
+            return sa;
+        }
+        int[] renamed = new int[m];
+        int alphabet = renameRuns(data, step, renamed);
+        if (alphabet == m) {
+            for (int i = 0; i < m; i++) {
+                sa[renamed[i]] = i;
+            }
+        } else {
+            sort(Text.of(renamed, 0), sa, m, alphabet, sa, 0, 0, SMALL_ALPHABET);
+        }
+        for (int i = 0; i < m; i++) {
+            sa[i] *= step;
+        }
+        return sa;
+    }
+
+    /**
+     * Replaces each {@code step}-byte run of {@code data} by its rank among the distinct runs, into {@code renamed};
+     * returns the number of distinct runs. The runs' indices are radix sorted by the run's bytes (big-endian, padded
+     * with zeros), sixteen bits per stable counting pass; the short last run, if any, starts the input order, so it
+     * stays before the full runs it is a prefix of.
+     */
+    private static int renameRuns(byte[] data, int step, int[] renamed) {
+        int n = data.length;
+        int m = renamed.length;
+        boolean shortLast = n % step != 0;
+        int[] order = new int[m];
+        order[0] = shortLast ? m - 1 : 0;
+        for (int j = 1; j < m; j++) {
+            order[j] = shortLast ? j - 1 : j;
+        }
+        int[] sorted = renamed; // free until the ranks go in, so it is the sort's second buffer
+        int[] counts = new int[1 << 16];
+        for (int shift = 0; shift < 8 * step; shift += 16) {
+            java.util.Arrays.fill(counts, 0);
+            for (int j = 0; j < m; j++) {
+                counts[(run(data, order[j], step) >>> shift) & 0xffff]++;
+            }
+            int sum = 0;
+            for (int c = 0; c < counts.length; c++) {
+                int size = counts[c];
+                counts[c] = sum;
+                sum += size;
+            }
+            for (int j = 0; j < m; j++) {
+                int g = order[j];
+                sorted[counts[(run(data, g, step) >>> shift) & 0xffff]++] = g;
+            }
+            int[] swap = order;
+            order = sorted;
+            sorted = swap;
+        }
+        // After an even number of passes the order is back in its own array and the ranks go in the other one.
+        int[] ranks = order == renamed ? new int[m] : renamed;
+        int rank = -1;
+        long previous = -1;
+        for (int j = 0; j < m; j++) {
+            int g = order[j];
+            int length = Math.min(step, n - g * step);
+            long key = (run(data, g, step) & 0xffffffffL) << 3 | length;
+            if (key != previous) {
+                rank++;
+                previous = key;
+            }
+            ranks[g] = rank;
+        }
+        if (ranks != renamed) {
+            System.arraycopy(ranks, 0, renamed, 0, m);
+        }
+        return rank + 1;
+    }
+
+    /** The bytes of run {@code g}, big-endian, padded with zeros past the end of the data. */
+    private static int run(byte[] data, int g, int step) {
+        int start = g * step;
+        int value = 0;
+        for (int k = 0; k < step; k++) {
+            value = value << 8 | (start + k < data.length ? data[start + k] & 0xff : 0);
+        }
+        return value;
+    }
+
+    /**
      * A read-only string over an alphabet of {@code 0..k-1}: the input bytes at the top level, a slice of the
      * suffix array's own space below. One final class rather than an interface keeps {@link #at} inlinable in
      * the hot loops.

@@ -22,6 +22,43 @@ class SuffixArraysTest {
         assertArrayEquals(expected, SuffixArrays.of(text, 0), "with recounted bucket tables");
     }
 
+    /** A sparse suffix array is the full one with the positions that are not multiples of the step left out. */
+    @Property(tries = 300)
+    void sampledSuffixesAreTheFullOrderRestrictedToTheSamples(@ForAll("texts") byte[] text,
+            @ForAll("steps") int step) {
+        int[] expected = Arrays.stream(SuffixArrays.of(text)).filter(p -> p % step == 0).toArray();
+
+        assertArrayEquals(expected, SuffixArrays.sampled(text, step));
+    }
+
+    @Property(tries = 200)
+    void prefixRangesAgreeWithASampledSuffixArray(@ForAll("texts") byte[] text, @ForAll("steps") int step) {
+        int[] sa = SuffixArrays.sampled(text, step);
+        int[] expectedFirst = new int[1 << 16];
+        int[] expectedLast = new int[1 << 16];
+        Arrays.fill(expectedFirst, -1);
+        Arrays.fill(expectedLast, -1);
+        for (int j = 0; j < sa.length; j++) {
+            if (sa[j] + 1 < text.length) {
+                int key = (text[sa[j]] & 0xff) << 8 | (text[sa[j] + 1] & 0xff);
+                if (expectedFirst[key] < 0) {
+                    expectedFirst[key] = j;
+                }
+                expectedLast[key] = j;
+            }
+        }
+        int[] first = new int[1 << 16];
+        int[] last = new int[1 << 16];
+        Differ.prefixRanges(text, step, first, last);
+        assertArrayEquals(expectedFirst, first);
+        assertArrayEquals(expectedLast, last);
+    }
+
+    @Provide
+    Arbitrary<Integer> steps() {
+        return Arbitraries.of(1, 2, 4);
+    }
+
     /** The differ's two-byte ranges, computed by counting, are exactly where the suffix array puts each prefix. */
     @Property(tries = 200)
     void prefixRangesAgreeWithTheSuffixArray(@ForAll("texts") byte[] text) {
