@@ -25,8 +25,8 @@ final class SuffixArrays {
     }
 
     /**
-     * The suffixes of {@code data} that start at multiples of {@code step} (1, 2 or 4), in lexicographic order: a
-     * sparse suffix array, a {@code step}-th of the full one's size and build time. Each run of {@code step} bytes
+     * The suffixes of {@code data} that start at multiples of {@code step} (1, 2, 4 or 8), in lexicographic order: a
+     * sparse suffix array, a {@code step}-th of the full one's size. Each run of {@code step} bytes
      * is renamed by its rank among all such runs (a run cut short by the end of the file ranks below the longer
      * runs it begins), which keeps the order of the suffixes; the suffix array of the renamed string, built by
      * SA-IS, is then the order of the sampled suffixes.
@@ -35,8 +35,8 @@ final class SuffixArrays {
         if (step == 1) {
             return of(data);
         }
-        if (step != 2 && step != 4) {
-            throw new IllegalArgumentException("sample step must be 1, 2 or 4, not " + step);
+        if (step != 2 && step != 4 && step != 8) {
+            throw new IllegalArgumentException("sample step must be 1, 2, 4 or 8, not " + step);
         }
         int n = data.length;
         int m = (int) (((long) n + step - 1) / step);
@@ -70,17 +70,18 @@ final class SuffixArrays {
     private static int renameRuns(byte[] data, int step, int[] renamed) {
         int n = data.length;
         int m = renamed.length;
-        int[] runs = new int[m];
+        long[] runs = new long[m];
         int full = n / step;
         for (int g = 0, at = 0; g < full; g++, at += step) {
-            runs[g] = step == 4
-                    ? (data[at] & 0xff) << 24 | (data[at + 1] & 0xff) << 16 | (data[at + 2] & 0xff) << 8
-                            | (data[at + 3] & 0xff)
-                    : (data[at] & 0xff) << 8 | (data[at + 1] & 0xff);
+            long value = 0;
+            for (int k = 0; k < step; k++) {
+                value = value << 8 | (data[at + k] & 0xff);
+            }
+            runs[g] = value;
         }
         boolean shortLast = full < m;
         if (shortLast) {
-            int value = 0;
+            long value = 0;
             for (int k = 0; k < step; k++) {
                 value = value << 8 | (full * step + k < n ? data[full * step + k] & 0xff : 0);
             }
@@ -92,7 +93,7 @@ final class SuffixArrays {
         for (int shift = 0; shift < 8 * step; shift += 16) {
             java.util.Arrays.fill(counts, 0);
             for (int g = 0; g < m; g++) {
-                counts[(runs[g] >>> shift) & 0xffff]++;
+                counts[(int) (runs[g] >>> shift) & 0xffff]++;
             }
             int sum = 0;
             for (int c = 0; c < counts.length; c++) {
@@ -102,15 +103,15 @@ final class SuffixArrays {
             }
             if (shift == 0) {
                 if (shortLast) {
-                    sorted[counts[runs[full] & 0xffff]++] = full;
+                    sorted[counts[(int) runs[full] & 0xffff]++] = full;
                 }
                 for (int g = 0; g < full; g++) {
-                    sorted[counts[runs[g] & 0xffff]++] = g;
+                    sorted[counts[(int) runs[g] & 0xffff]++] = g;
                 }
             } else {
                 for (int j = 0; j < m; j++) {
                     int g = order[j];
-                    sorted[counts[(runs[g] >>> shift) & 0xffff]++] = g;
+                    sorted[counts[(int) (runs[g] >>> shift) & 0xffff]++] = g;
                 }
             }
             int[] swap = order;
@@ -120,7 +121,7 @@ final class SuffixArrays {
         // After an even number of passes the order is back in its own array and the ranks go in the other one.
         int[] ranks = order == renamed ? new int[m] : renamed;
         int rank = -1;
-        int previous = 0;
+        long previous = 0;
         for (int j = 0; j < m; j++) {
             int g = order[j];
             // The short last run differs from a full run with the same padded bytes.

@@ -103,7 +103,7 @@ class DeltaRoundTripProperties {
     }
 
     /**
-     * Matching against the suffixes at every fourth old position (what diff uses) finds the alignments the full
+     * Matching against the suffixes at every eighth old position (what diff uses) finds the alignments the full
      * suffix array finds: on code-like releases its patch is at most 3% larger, and it rebuilds the new file.
      */
     @Property(tries = 8)

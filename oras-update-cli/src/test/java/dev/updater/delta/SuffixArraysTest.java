@@ -56,7 +56,7 @@ class SuffixArraysTest {
 
     @Provide
     Arbitrary<Integer> steps() {
-        return Arbitraries.of(1, 2, 4);
+        return Arbitraries.of(1, 2, 4, 8);
     }
 
     /** The differ's two-byte ranges, computed by counting, are exactly where the suffix array puts each prefix. */
