@@ -2,7 +2,6 @@ package dev.updater.delta;
 
 import static dev.updater.delta.UpdaterFormat.HEADER_SIZE;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -13,11 +12,12 @@ import org.tukaani.xz.SingleXZInputStream;
 
 /**
  * Applies a patch in our format reading it once, front to back. Every number is checked against the header and the
- * format's hard limits before it is used; the heap holds one segment's steps and difference bytes at most.
+ * format's hard limits before it is used; the heap holds one segment's steps and difference bytes at most, plus a
+ * few fixed buffers. Three threads share the work: one decodes the xz body ({@link DecodingInput}), one hashes the
+ * source ({@link SourceDigest}) and then the caller's thread applies, its output hashed by a fourth
+ * ({@link ParallelDigest}).
  */
 final class UpdaterPatchApplier {
-    private static final int CHUNK = 1 << 16;
-
     private UpdaterPatchApplier() {}
 
     record Header(long sourceSize, long targetSize, byte[] sourceSha256, byte[] targetSha256) {}
@@ -65,8 +65,7 @@ final class UpdaterPatchApplier {
             // The source is hashed while the patch is applied into the temporary output; nothing reaches newPath
             // unless both its digest and the target's match the header.
             try (SourceDigest source = new SourceDigest(old);
-                    InputStream body = new BufferedInputStream(new PatchInput(new LazyXz(patch), "compressed body"),
-                            CHUNK);
+                    InputStream body = new DecodingInput(new PatchInput(new LazyXz(patch), "compressed body"));
                     OutputFile out = new OutputFile(newPath)) {
                 SourceCheck sourceCheck = new SourceCheck(source, header, oldPath);
                 new Segments(old, header, body, out, sourceCheck).applyAll();
