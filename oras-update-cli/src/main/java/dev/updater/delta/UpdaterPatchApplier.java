@@ -13,9 +13,8 @@ import org.tukaani.xz.SingleXZInputStream;
 /**
  * Applies a patch in our format reading it once, front to back. Every number is checked against the header and the
  * format's hard limits before it is used; the heap holds one segment's steps and difference bytes at most, plus a
- * few fixed buffers. Three threads share the work: one decodes the xz body ({@link DecodingInput}), one hashes the
- * source ({@link SourceDigest}) and then the caller's thread applies, its output hashed by a fourth
- * ({@link ParallelDigest}).
+ * few fixed buffers. Four threads share the work: the caller's applies, one decodes the xz body
+ * ({@link DecodingInput}), one hashes the source ({@link SourceDigest}) and one the output ({@link ParallelDigest}).
  */
 final class UpdaterPatchApplier {
     private UpdaterPatchApplier() {}
