@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Apply a binary patch made by 'update diff' (or by bsdiff) to OLD, writing NEW.",
             "",
-            "The format is recognised from the patch's first bytes. An updater patch is checked against OLD's "
-                    + "SHA-256 before anything is written and the result against NEW's SHA-256 after; a bsdiff40 "
-                    + "patch carries no digests, so check the result yourself.",
+            "The format is recognised from the patch's first bytes. An updater patch carries OLD's and NEW's "
+                    + "SHA-256: OLD is hashed while the patch is applied, and NEW is written only if both match; a "
+                    + "bsdiff40 patch carries no digests, so check the result yourself.",
             "",
             "NEW appears complete or not at all: a truncated, corrupt or mismatched patch exits with code 4 and "
                     + "leaves nothing behind. Memory stays at a few MiB whatever the file sizes.",

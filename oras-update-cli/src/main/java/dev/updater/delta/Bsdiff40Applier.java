@@ -69,7 +69,7 @@ final class Bsdiff40Applier {
                 InputStream controls = stream(patch, 32, differenceStart, "control stream");
                 InputStream differences = stream(patch, differenceStart, literalStart, "difference stream");
                 InputStream literals = stream(patch, literalStart, patchSize, "literal stream");
-                OutputFile out = new OutputFile(newPath)) {
+                OutputFile out = OutputFile.unhashed(newPath)) {
             run(old, controls, differences, literals, out, newSize);
             // bspatch ignores what follows the last needed control; we refuse it, which also makes bzip2 check
             // each stream's final CRC.

@@ -104,8 +104,9 @@ public final class DeltaEngine {
 
     /**
      * Applies {@code patch} to {@code oldFile}, writing {@code newFileOut} through a temporary file renamed into place
-     * once the result is verified. For {@link PatchFormat#UPDATER} the source digest is checked before and the target
-     * digest after; BSDIFF40 carries no digests, so its caller checks the result's digest itself.
+     * once the result is verified. For {@link PatchFormat#UPDATER} the source's size is checked before anything is
+     * written and its digest (computed on a second thread while the patch is applied) before the target's digest;
+     * BSDIFF40 carries no digests, so its caller checks the result's digest itself.
      *
      * @throws PatchException the patch is truncated, corrupt, hostile or for another source; nothing is left at
      *     {@code newFileOut}

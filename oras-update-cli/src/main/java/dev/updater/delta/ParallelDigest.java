@@ -6,20 +6,21 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * SHA-256 of a byte stream, computed on a second thread: hashing the target costs as much as writing it, and a
- * device applying a patch usually has a core to spare. Bytes are copied into a few fixed buffers, so memory stays
- * bounded whatever the stream's length.
+ * device applying a patch usually has a core to spare. The writer fills buffers taken from a small fixed pool and
+ * hands each one over whole (no copy); the hasher returns it to the pool once hashed, so memory stays bounded
+ * whatever the stream's length.
  */
 final class ParallelDigest {
-    private static final int BUFFER = 1 << 18;
+    static final int BUFFER = 1 << 18;
     private static final int BUFFERS = 4;
-    private static final byte[] END = new byte[0];
+    private static final Filled END = new Filled(new byte[0], 0);
 
-    private final BlockingQueue<byte[]> full = new ArrayBlockingQueue<>(BUFFERS + 1);
+    private record Filled(byte[] bytes, int length) {}
+
+    private final BlockingQueue<Filled> full = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
     private final MessageDigest digest = Sha256.newDigest();
     private final Thread hasher;
-    private byte[] current;
-    private int filled;
     private volatile RuntimeException failure;
 
     ParallelDigest() {
@@ -29,29 +30,28 @@ final class ParallelDigest {
         hasher = new Thread(this::hashUntilEnd, "delta-sha256");
         hasher.setDaemon(true);
         hasher.start();
-        current = takeFree();
     }
 
-    void update(byte[] bytes, int offset, int length) {
-        while (length > 0) {
-            int n = Math.min(length, BUFFER - filled);
-            System.arraycopy(bytes, offset, current, filled, n);
-            filled += n;
-            offset += n;
-            length -= n;
-            if (filled == BUFFER) {
-                put(current);
-                current = takeFree();
-                filled = 0;
-            }
+    /** A buffer of {@link #BUFFER} bytes to fill; waits while all of them are still being hashed. */
+    byte[] takeBuffer() {
+        try {
+            return free.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while hashing", e);
         }
     }
 
-    /** Waits for the hasher and returns the digest of everything passed to {@link #update}. */
+    /**
+     * Hashes the first {@code length} bytes of a buffer from {@link #takeBuffer()}, in the order of the calls. The
+     * caller may still read the buffer (to write it out) but must not change it or hand it over twice.
+     */
+    void hash(byte[] buffer, int length) {
+        put(new Filled(buffer, length));
+    }
+
+    /** Waits for the hasher and returns the digest of everything passed to {@link #hash}. */
     byte[] digest() {
-        if (filled > 0) {
-            digestTail();
-        }
         put(END);
         join();
         if (failure != null) {
@@ -65,24 +65,15 @@ final class ParallelDigest {
         hasher.interrupt();
     }
 
-    private void digestTail() {
-        // The partial last buffer is hashed here after the hasher drained the full ones, keeping their order.
-        byte[] tail = java.util.Arrays.copyOf(current, filled);
-        put(tail);
-        filled = 0;
-    }
-
     private void hashUntilEnd() {
         try {
             while (true) {
-                byte[] buffer = full.take();
+                Filled buffer = full.take();
                 if (buffer == END) {
                     return;
                 }
-                digest.update(buffer, 0, buffer.length);
-                if (buffer.length == BUFFER) {
-                    free.put(buffer);
-                }
+                digest.update(buffer.bytes(), 0, buffer.length());
+                free.put(buffer.bytes());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -91,16 +82,7 @@ final class ParallelDigest {
         }
     }
 
-    private byte[] takeFree() {
-        try {
-            return free.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while hashing", e);
-        }
-    }
-
-    private void put(byte[] buffer) {
+    private void put(Filled buffer) {
         try {
             full.put(buffer);
         } catch (InterruptedException e) {

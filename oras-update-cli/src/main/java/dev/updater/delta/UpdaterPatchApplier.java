@@ -2,7 +2,6 @@ package dev.updater.delta;
 
 import static dev.updater.delta.UpdaterFormat.HEADER_SIZE;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -13,11 +12,11 @@ import org.tukaani.xz.SingleXZInputStream;
 
 /**
  * Applies a patch in our format reading it once, front to back. Every number is checked against the header and the
- * format's hard limits before it is used; the heap holds one segment's steps and difference bytes at most.
+ * format's hard limits before it is used; the heap holds one segment's steps and difference bytes at most, plus a
+ * few fixed buffers. Four threads share the work: the caller's applies, one decodes the xz body
+ * ({@link DecodingInput}), one hashes the source ({@link SourceDigest}) and one the output ({@link ParallelDigest}).
  */
 final class UpdaterPatchApplier {
-    private static final int CHUNK = 1 << 16;
-
     private UpdaterPatchApplier() {}
 
     record Header(long sourceSize, long targetSize, byte[] sourceSha256, byte[] targetSha256) {}
@@ -62,17 +61,16 @@ final class UpdaterPatchApplier {
                 throw new PatchException("patch was made for a source of " + header.sourceSize() + " bytes, but "
                         + oldPath + " has " + old.size() + ": it applies to another version");
             }
-            byte[] sourceDigest = Sha256.of(oldPath);
-            if (!MessageDigest.isEqual(sourceDigest, header.sourceSha256())) {
-                throw new PatchException("patch was made for a source with SHA-256 " + Sha256.hex(header.sourceSha256())
-                        + ", but " + oldPath + " has " + Sha256.hex(sourceDigest) + ": it applies to another version");
-            }
-            try (InputStream body = new BufferedInputStream(new PatchInput(new LazyXz(patch), "compressed body"),
-                    CHUNK);
+            // The source is hashed while the patch is applied into the temporary output; nothing reaches newPath
+            // unless both its digest and the target's match the header.
+            try (SourceDigest source = new SourceDigest(old);
+                    InputStream body = new DecodingInput(new PatchInput(new LazyXz(patch), "compressed body"));
                     OutputFile out = new OutputFile(newPath)) {
-                new Segments(old, header, body, out).applyAll();
+                SourceCheck sourceCheck = new SourceCheck(source, header, oldPath);
+                new Segments(old, header, body, out, sourceCheck).applyAll();
                 PatchIo.skipToEnd(body);
                 PatchIo.skipToEnd(new PatchInput(patch, "end"));
+                sourceCheck.verify();
                 byte[] targetDigest = out.sha256();
                 if (!MessageDigest.isEqual(targetDigest, header.targetSha256())) {
                     throw new PatchException("patched file has SHA-256 " + Sha256.hex(targetDigest) + " but the patch "
@@ -83,23 +81,42 @@ final class UpdaterPatchApplier {
         }
     }
 
+    /** Compares the source's digest with the header's, as soon as it is known. */
+    private record SourceCheck(SourceDigest source, Header header, Path oldPath) {
+        /** Fails early, between segments, once the digest is known to be wrong: no point applying further. */
+        void verifyIfDone() throws IOException {
+            if (source.isDone()) {
+                verify();
+            }
+        }
+
+        void verify() throws IOException {
+            byte[] sourceDigest = source.await();
+            if (!MessageDigest.isEqual(sourceDigest, header.sourceSha256())) {
+                throw new PatchException("patch was made for a source with SHA-256 " + Sha256.hex(header.sourceSha256())
+                        + ", but " + oldPath + " has " + Sha256.hex(sourceDigest) + ": it applies to another version");
+            }
+        }
+    }
+
     /** The body's segments, applied one after the other into the output. */
     private static final class Segments {
         private final OldFile old;
         private final Header header;
         private final InputStream body;
         private final OutputFile out;
-        private final byte[] chunk = new byte[CHUNK];
+        private final SourceCheck sourceCheck;
         private long[] adds = new long[0];
         private long[] copies = new long[0];
         private long[] oldPositions = new long[0];
         private byte[] differences = new byte[0];
 
-        Segments(OldFile old, Header header, InputStream body, OutputFile out) {
+        Segments(OldFile old, Header header, InputStream body, OutputFile out, SourceCheck sourceCheck) {
             this.old = old;
             this.header = header;
             this.body = body;
             this.out = out;
+            this.sourceCheck = sourceCheck;
         }
 
         void applyAll() throws IOException {
@@ -113,6 +130,7 @@ final class UpdaterPatchApplier {
                             + UpdaterFormat.MAX_SEGMENT_STEPS);
                 }
                 applySegment((int) count);
+                sourceCheck.verifyIfDone();
             }
             if (out.written() != header.targetSize()) {
                 throw new PatchException("patch ends after " + out.written() + " of the " + header.targetSize()
@@ -199,14 +217,17 @@ final class UpdaterPatchApplier {
             }
         }
 
+        /** Source bytes plus difference bytes, computed in place in the output's buffer. */
         private int addFromOld(long position, int length, int consumed) throws IOException {
             while (length > 0) {
-                int n = Math.min(length, chunk.length);
-                old.read(position, chunk, 0, n);
+                int n = Math.min(length, out.room());
+                byte[] target = out.buffer();
+                int at = out.offset();
+                old.read(position, target, at, n);
                 for (int k = 0; k < n; k++) {
-                    chunk[k] += differences[consumed + k];
+                    target[at + k] += differences[consumed + k];
                 }
-                out.write(chunk, 0, n);
+                out.advance(n);
                 position += n;
                 consumed += n;
                 length -= n;
@@ -216,9 +237,9 @@ final class UpdaterPatchApplier {
 
         private void copyLiteral(long length) throws IOException {
             while (length > 0) {
-                int n = (int) Math.min(length, chunk.length);
-                PatchIo.readFully(body, chunk, 0, n, "literal bytes");
-                out.write(chunk, 0, n);
+                int n = (int) Math.min(length, out.room());
+                PatchIo.readFully(body, out.buffer(), out.offset(), n, "literal bytes");
+                out.advance(n);
                 length -= n;
             }
         }

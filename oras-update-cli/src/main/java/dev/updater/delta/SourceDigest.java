@@ -1,0 +1,77 @@
+package dev.updater.delta;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * The SHA-256 of an apply's source file, computed on its own thread while the patch is decoded and applied into the
+ * temporary output: on a device with two cores the check costs no time. The caller still checks it before the output
+ * is renamed into place. Reads by position through the apply's own {@link OldFile}, one fixed buffer at a time.
+ */
+final class SourceDigest implements AutoCloseable {
+    private static final int BUFFER = 1 << 18;
+
+    private final FutureTask<byte[]> task;
+    private volatile boolean cancelled;
+
+    SourceDigest(OldFile old) {
+        this.task = new FutureTask<>(() -> hash(old));
+        Thread thread = new Thread(task, "delta-source-sha256");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private byte[] hash(OldFile old) throws IOException {
+        MessageDigest digest = Sha256.newDigest();
+        byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, old.size()))];
+        for (long position = 0; position < old.size() && !cancelled; ) {
+            int n = (int) Math.min(buffer.length, old.size() - position);
+            old.read(position, buffer, 0, n);
+            digest.update(buffer, 0, n);
+            position += n;
+        }
+        return digest.digest();
+    }
+
+    /** Whether the digest is ready, so that {@link #await()} would not wait. */
+    boolean isDone() {
+        return task.isDone();
+    }
+
+    /** Waits for the digest. Reading the source may fail like any read of it, with an {@link IOException}. */
+    byte[] await() throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while hashing the source file", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** Stops hashing early if it is still running and waits for the thread, so the source file may be closed. */
+    @Override
+    public void close() {
+        cancelled = true;
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // Only the result is lost, and the apply that wanted it has already ended.
+        }
+    }
+}
