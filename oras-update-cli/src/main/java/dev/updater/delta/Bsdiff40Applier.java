@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.OptionalLong;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 /**
@@ -24,7 +23,7 @@ final class Bsdiff40Applier {
 
     private Bsdiff40Applier() {}
 
-    static void apply(Path oldPath, InputStream patch, Path newPath, OptionalLong expectedTargetSize)
+    static void apply(Path oldPath, InputStream patch, Path newPath, DeltaEngine.Checks checks)
             throws IOException {
         Path directory = newPath.toAbsolutePath().getParent();
         Path spool = Files.createTempFile(directory, "." + newPath.getFileName(), ".bsdiff");
@@ -33,14 +32,14 @@ final class Bsdiff40Applier {
                 new PatchInput(patch, "bytes").transferTo(out);
             }
             try (FileChannel patchFile = FileChannel.open(spool, StandardOpenOption.READ)) {
-                apply(oldPath, patchFile, newPath, expectedTargetSize);
+                apply(oldPath, patchFile, newPath, checks);
             }
         } finally {
             Files.deleteIfExists(spool);
         }
     }
 
-    private static void apply(Path oldPath, FileChannel patch, Path newPath, OptionalLong expectedTargetSize)
+    private static void apply(Path oldPath, FileChannel patch, Path newPath, DeltaEngine.Checks checks)
             throws IOException {
         long patchSize = patch.size();
         if (patchSize < 32) {
@@ -62,20 +61,30 @@ final class Bsdiff40Applier {
         if (newSize < 0 || newSize > UpdaterFormat.MAX_FILE_SIZE) {
             throw new PatchException("bsdiff patch declares an impossible new size of " + newSize + " bytes");
         }
-        DeltaEngine.checkTargetSize(newSize, expectedTargetSize);
+        checks.checkTargetSize(newSize);
         long differenceStart = 32 + controlLength;
         long literalStart = differenceStart + differenceLength;
         try (OldFile old = new OldFile(oldPath);
                 InputStream controls = stream(patch, 32, differenceStart, "control stream");
                 InputStream differences = stream(patch, differenceStart, literalStart, "difference stream");
                 InputStream literals = stream(patch, literalStart, patchSize, "literal stream");
-                OutputFile out = OutputFile.unhashed(newPath)) {
+                OutputFile out = checks.targetSha256().isPresent() ? new OutputFile(newPath)
+                        : OutputFile.unhashed(newPath)) {
             run(old, controls, differences, literals, out, newSize);
             // bspatch ignores what follows the last needed control; we refuse it, which also makes bzip2 check
             // each stream's final CRC.
             PatchIo.skipToEnd(controls);
             PatchIo.skipToEnd(differences);
             PatchIo.skipToEnd(literals);
+            // The format has no digests: the caller's expected one is the only check of the result.
+            if (checks.targetSha256().isPresent()) {
+                byte[] digest = out.sha256();
+                if (!java.security.MessageDigest.isEqual(digest, checks.targetSha256().get())) {
+                    throw new PatchException("patched file has SHA-256 " + Sha256.hex(digest) + " but "
+                            + Sha256.hex(checks.targetSha256().get()) + " is expected: the patch is corrupt or was "
+                            + "made for another source");
+                }
+            }
             out.commit();
         }
     }

@@ -11,7 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import dev.updater.schema.Digest;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -127,19 +131,64 @@ public final class DeltaEngine {
         apply(oldFile, patch, format, newFileOut, OptionalLong.of(expectedTargetSize));
     }
 
-    private static void apply(Path oldFile, InputStream patch, PatchFormat format, Path newFileOut,
-            OptionalLong expectedTargetSize) throws IOException {
-        switch (format) {
-            case UPDATER -> UpdaterPatchApplier.apply(oldFile, patch, newFileOut, expectedTargetSize);
-            case BSDIFF40 -> Bsdiff40Applier.apply(oldFile, patch, newFileOut, expectedTargetSize);
+    /**
+     * What the caller of an apply already knows from sources it trusts: the SHA-256 of the old file (which it
+     * computed to choose the patch) and the size and SHA-256 the result must have (the update manifest's payload).
+     */
+    public record Expected(Digest source, long targetSize, Digest target) {
+        public Expected {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(target, "target");
+            if (targetSize < 0) {
+                throw new IllegalArgumentException("target size " + targetSize + " is negative");
+            }
         }
     }
 
-    /** Refuses a declared target size other than the caller's expectation. */
-    static void checkTargetSize(long declared, OptionalLong expected) {
-        if (expected.isPresent() && expected.getAsLong() != declared) {
-            throw new PatchException("patch produces " + declared + " bytes but " + expected.getAsLong()
-                    + " are expected: it is not a patch to this payload");
+    /**
+     * As {@link #apply(Path, InputStream, PatchFormat, Path)}, for a caller that knows the digests: a patch whose
+     * header names another source or target, or another target size, is refused before anything is written; the
+     * old file is not hashed again; and a BSDIFF40 result, which carries no digest, is checked against
+     * {@code expected.target()} before it is renamed into place. So {@code newFileOut}, once there, is the
+     * expected file and needs no second hash.
+     */
+    public static void apply(Path oldFile, InputStream patch, PatchFormat format, Path newFileOut, Expected expected)
+            throws IOException {
+        apply(oldFile, patch, format, newFileOut, new Checks(OptionalLong.of(expected.targetSize()),
+                Optional.of(expected.source().bytes()), Optional.of(expected.target().bytes())));
+    }
+
+    private static void apply(Path oldFile, InputStream patch, PatchFormat format, Path newFileOut,
+            OptionalLong expectedTargetSize) throws IOException {
+        apply(oldFile, patch, format, newFileOut, new Checks(expectedTargetSize, Optional.empty(), Optional.empty()));
+    }
+
+    private static void apply(Path oldFile, InputStream patch, PatchFormat format, Path newFileOut, Checks checks)
+            throws IOException {
+        switch (format) {
+            case UPDATER -> UpdaterPatchApplier.apply(oldFile, patch, newFileOut, checks);
+            case BSDIFF40 -> Bsdiff40Applier.apply(oldFile, patch, newFileOut, checks);
+        }
+    }
+
+    /** What an applier checks besides the patch's own header: each part only when the caller knows it. */
+    record Checks(OptionalLong targetSize, Optional<byte[]> sourceSha256, Optional<byte[]> targetSha256) {
+        /** Refuses a declared target size other than the caller's expectation. */
+        void checkTargetSize(long declared) {
+            if (targetSize.isPresent() && targetSize.getAsLong() != declared) {
+                throw new PatchException("patch produces " + declared + " bytes but " + targetSize.getAsLong()
+                        + " are expected: it is not a patch to this payload");
+            }
+        }
+
+        /** Refuses a patch whose header promises another target than the caller expects. */
+        void checkTargetDigest(byte[] declared) {
+            targetSha256.ifPresent(expected -> {
+                if (!MessageDigest.isEqual(expected, declared)) {
+                    throw new PatchException("patch produces a file with SHA-256 " + Sha256.hex(declared)
+                            + " but " + Sha256.hex(expected) + " is expected: it is not a patch to this payload");
+                }
+            });
         }
     }
 

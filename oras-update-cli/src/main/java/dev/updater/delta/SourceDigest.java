@@ -23,6 +23,16 @@ final class SourceDigest implements AutoCloseable {
         thread.start();
     }
 
+    private SourceDigest(byte[] known) {
+        this.task = new FutureTask<>(known::clone);
+        task.run();
+    }
+
+    /** A digest the caller computed already (to choose the patch): the source is not read a second time. */
+    static SourceDigest known(byte[] sha256) {
+        return new SourceDigest(sha256.clone());
+    }
+
     private byte[] hash(OldFile old) throws IOException {
         MessageDigest digest = Sha256.newDigest();
         byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, old.size()))];

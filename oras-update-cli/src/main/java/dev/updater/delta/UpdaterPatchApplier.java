@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.OptionalLong;
 import org.tukaani.xz.SingleXZInputStream;
 
 /**
@@ -51,11 +50,12 @@ final class UpdaterPatchApplier {
                 Arrays.copyOfRange(header, 64, 96));
     }
 
-    static void apply(Path oldPath, InputStream patch, Path newPath, OptionalLong expectedTargetSize)
+    static void apply(Path oldPath, InputStream patch, Path newPath, DeltaEngine.Checks checks)
             throws IOException {
         InputStream raw = new PatchInput(patch, "header");
         Header header = readHeader(raw);
-        DeltaEngine.checkTargetSize(header.targetSize(), expectedTargetSize);
+        checks.checkTargetSize(header.targetSize());
+        checks.checkTargetDigest(header.targetSha256());
         try (OldFile old = new OldFile(oldPath)) {
             if (old.size() != header.sourceSize()) {
                 throw new PatchException("patch was made for a source of " + header.sourceSize() + " bytes, but "
@@ -63,10 +63,12 @@ final class UpdaterPatchApplier {
             }
             // The source is hashed while the patch is applied into the temporary output; nothing reaches newPath
             // unless both its digest and the target's match the header.
-            try (SourceDigest source = new SourceDigest(old);
+            try (SourceDigest source = checks.sourceSha256().map(SourceDigest::known)
+                    .orElseGet(() -> new SourceDigest(old));
                     InputStream body = new DecodingInput(new PatchInput(new LazyXz(patch), "compressed body"));
                     OutputFile out = new OutputFile(newPath)) {
                 SourceCheck sourceCheck = new SourceCheck(source, header, oldPath);
+                sourceCheck.verifyIfDone(); // a known source digest is checked before anything is written
                 new Segments(old, header, body, out, sourceCheck).applyAll();
                 PatchIo.skipToEnd(body);
                 PatchIo.skipToEnd(new PatchInput(patch, "end"));

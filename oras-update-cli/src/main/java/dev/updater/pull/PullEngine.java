@@ -103,12 +103,11 @@ public final class PullEngine {
             patchFile = new BlobDownloader(store, options.transferAttempts(), options.stallMillis(),
                     options.listener()).download(blob, options.downloadsDir(), "patch from " + patch.fromVersion());
             Files.createDirectories(target.getParent());
+            // apply refuses a patch to another source or target up front and renames the result into place only
+            // once its size and SHA-256 are the payload's: the result is not hashed a second time here.
             try (InputStream in = Files.newInputStream(patchFile)) {
-                DeltaEngine.apply(base, in, format, temp);
-            }
-            Digest result = sha256(temp);
-            if (!result.equals(payload.digest()) || Files.size(temp) != payload.size()) {
-                throw new DeltaUnavailable("patched result has digest " + result + ", expected " + payload.digest());
+                DeltaEngine.apply(base, in, format, temp,
+                        new DeltaEngine.Expected(baseDigest, payload.size(), payload.digest()));
             }
             setMode(temp, payload.fileMode());
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
