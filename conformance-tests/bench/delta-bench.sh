@@ -10,7 +10,7 @@
 # Columns: wall seconds and peak RSS from GNU time (%e, %M), plus CPU seconds (user + system): on a shared machine
 # the CPU time is the steadier comparison.
 # After each pair, a "goals" line checks issue #3's goals from that pair's rows: patch size against the smallest
-# reference patch, make time against bsdiff (0.5x), make peak RSS against the old file (6x), apply time against
+# reference patch, make time against bsdiff (0.5x, esbuild and biome pairs), make peak RSS against the old file (6x), apply time against
 # bspatch (1x).
 # Needs: bsdiff, bspatch, xdelta3, zstd, GNU time (/usr/bin/time). Every result is checked with cmp.
 set -euo pipefail
@@ -53,7 +53,12 @@ goals() {
   fi
   if [[ -n "$ours_make" && -n "$bsdiff_make" ]]; then
     local ratio; ratio=$(echo "${ours_make%% *} / ${bsdiff_make%% *}" | bc -l)
-    out+="make $(printf '%.2f' "$ratio")x bsdiff ($(echo "$ratio <= 0.5" | bc -l | sed 's/1/met/;s/0/NOT met/') at 0.5x); "
+    # The issue sets this goal for the large pairs only (esbuild, biome).
+    local verdict="no goal for this pair"
+    if [[ "$1" == esbuild* || "$1" == biome* ]]; then
+      verdict="$(echo "$ratio <= 0.5" | bc -l | sed 's/1/met/;s/0/NOT met/') at 0.5x"
+    fi
+    out+="make $(printf '%.2f' "$ratio")x bsdiff ($verdict); "
   fi
   if [[ -n "$ours_make" ]]; then
     local rss; rss=$(echo "$ours_make" | awk '{print $2}')
