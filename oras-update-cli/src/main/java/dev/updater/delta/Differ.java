@@ -85,7 +85,7 @@ final class Differ {
             this(oldData, 1);
         }
 
-        /** The tables for a suffix array of the suffixes at multiples of {@code step} ({@link SuffixArrays#sampled}). */
+        /** The tables for a suffix array of the suffixes at multiples of {@code step} (see SuffixArrays.sampled). */
         OldIndex(byte[] oldData, int step) {
             this.step = step;
             prefixRanges(oldData, step, prefixFirst, prefixLast);
@@ -106,15 +106,10 @@ final class Differ {
     }
 
     /**
-     * Fills the two-byte prefix ranges by counting, reading the old file sequentially rather than at every suffix
-     * array entry's position (random reads, a cache miss each). The one-byte suffix (the last byte, c) sorts just
-     * before every suffix starting with c.
+     * Fills the two-byte prefix ranges of the suffixes at multiples of {@code step} by counting, reading the old
+     * file sequentially rather than at every suffix array entry's position (random reads, a cache miss each). The
+     * one-byte suffix (the last byte, c), when sampled, sorts just before every suffix starting with c.
      */
-    static void prefixRanges(byte[] oldData, int[] first, int[] last) {
-        prefixRanges(oldData, 1, first, last);
-    }
-
-    /** As {@link #prefixRanges(byte[], int[], int[])}, for the suffixes starting at multiples of {@code step}. */
     static void prefixRanges(byte[] oldData, int step, int[] first, int[] last) {
         int[] counts = new int[1 << 16];
         for (int i = 0; i + 1 < oldData.length; i += step) {
