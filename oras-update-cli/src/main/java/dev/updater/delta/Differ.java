@@ -179,56 +179,6 @@ final class Differ {
         }
     }
 
-    static DeltaPlan plan(byte[] oldData, byte[] newData) {
-        return plan(oldData, newData, Runtime.getRuntime().availableProcessors());
-    }
-
-    static DeltaPlan plan(byte[] oldData, byte[] newData, int threads) {
-        return plan(oldData, newData, threads, PARALLEL_THRESHOLD);
-    }
-
-    static DeltaPlan plan(byte[] oldData, byte[] newData, int threads, int parallelThreshold) {
-        return plan(oldData, SuffixArrays.of(oldData), newData, threads, parallelThreshold);
-    }
-
-    /** Plans with a suffix array of {@code oldData} built beforehand (by {@link SuffixArrays#of}). */
-    static DeltaPlan plan(byte[] oldData, int[] suffixes, byte[] newData, int threads, int parallelThreshold) {
-        Differ differ = new Differ(oldData, newData, suffixes, new OldIndex(oldData));
-        int slices = newData.length < parallelThreshold ? 1 : Math.max(1, Math.min(threads, 8));
-        if (slices == 1) {
-            return differ.scan(0, newData.length);
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(slices, r -> {
-            Thread thread = new Thread(r, "delta-differ");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            List<Future<DeltaPlan>> parts = new ArrayList<>();
-            long length = newData.length;
-            for (int s = 0; s < slices; s++) {
-                int from = (int) (length * s / slices);
-                int to = (int) (length * (s + 1) / slices);
-                parts.add(pool.submit(() -> differ.scan(from, to)));
-            }
-            DeltaPlan whole = new DeltaPlan();
-            for (Future<DeltaPlan> part : parts) {
-                whole.addAll(part.get());
-            }
-            return whole;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while computing a delta", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     /** New bytes per slice when the plan is written while it is computed. Each boundary costs a few steps (1 MiB
      * slices measured 4% larger on a patch release, 4 MiB none). */
     static final int STREAM_SLICE = 4 << 20;
@@ -250,9 +200,11 @@ final class Differ {
         if (newData.length < parallelThreshold) {
             return new Slices(null, List.of(CompletableFuture.completedFuture(differ.scan(0, newData.length))));
         }
-        // A multiple of the threads: a last round with one slice would leave the other cores idle.
-        long wanted = Math.max(threads, (newData.length + (long) sliceBytes - 1) / sliceBytes);
-        int count = (int) ((wanted + threads - 1) / threads * threads);
+        // The cut depends on the sizes alone, never on the cores: the same inputs give the same patch bytes on
+        // every machine (a publisher re-running on another CI runner must produce the same release). An even
+        // count keeps two cores busy to the end.
+        long wanted = Math.max(2, (newData.length + (long) sliceBytes - 1) / sliceBytes);
+        int count = (int) ((wanted + 1) / 2 * 2);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread thread = new Thread(r, "delta-differ");
             thread.setDaemon(true);

@@ -37,9 +37,11 @@ class DeltaRoundTripProperties {
     void slicedPlansRoundTrip(@ForAll("pairs") Tuple2<byte[], byte[]> pair) throws IOException {
         byte[] oldData = pair.get1();
         byte[] newData = pair.get2();
-        DeltaPlan plan = Differ.plan(oldData, newData, 3, 0);
         java.io.ByteArrayOutputStream patch = new java.io.ByteArrayOutputStream();
-        UpdaterPatchWriter.write(oldData, newData, plan, patch);
+        try (Differ.Slices slices = Differ.planInSlices(oldData, SuffixArrays.of(oldData), newData, 3, 0,
+                1 + newData.length / 3)) {
+            UpdaterPatchWriter.write(oldData, newData, slices.whole(), patch);
+        }
         try (DeltaTestFiles files = new DeltaTestFiles()) {
             java.nio.file.Path oldFile = files.write("old", oldData);
             java.nio.file.Path rebuilt = files.dir.resolve("rebuilt");
@@ -47,6 +49,22 @@ class DeltaRoundTripProperties {
                     rebuilt);
             assertArrayEquals(newData, java.nio.file.Files.readAllBytes(rebuilt));
         }
+    }
+
+    /** The patch bytes depend on the inputs alone: a publisher on a machine with more cores makes the same patch. */
+    @Property(tries = 20)
+    void patchesDoNotDependOnTheNumberOfThreads(@ForAll("pairs") Tuple2<byte[], byte[]> pair) throws IOException {
+        assertArrayEquals(patchWithThreads(pair.get1(), pair.get2(), 1), patchWithThreads(pair.get1(), pair.get2(), 3));
+    }
+
+    private static byte[] patchWithThreads(byte[] oldData, byte[] newData, int threads) throws IOException {
+        java.io.ByteArrayOutputStream patch = new java.io.ByteArrayOutputStream();
+        int step = Differ.SAMPLE_STEP;
+        try (Differ.Slices slices = Differ.planInSlices(oldData, SuffixArrays.sampled(oldData, step),
+                new Differ.OldIndex(oldData, step), newData, threads, 0, 1 + newData.length / 5)) {
+            UpdaterPatchWriter.write(oldData, newData, slices.whole(), patch);
+        }
+        return patch.toByteArray();
     }
 
     /** Writing slices while they are matched must give the bytes of the same plan written whole. */
