@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
                     + "'update patch' reading it once, front to back, in a few MiB of memory. The bsdiff40 format "
                     + "is the classic bsdiff 4 format, for the bspatch tool found on most systems.",
             "",
-            "Memory: about five times OLD's size plus NEW's size (set -Xmx through UPDATE_JAVA_OPTS).",
+            "Memory: OLD and NEW, an index of OLD (half OLD's size; twice while it is built) and the compressor's "
+                    + "tables (up to 92 MiB). Set -Xmx through UPDATE_JAVA_OPTS.",
             ""},
         footerHeading = "%n",
         footer = {
