@@ -78,12 +78,7 @@ final class Bsdiff40Applier {
             PatchIo.skipToEnd(literals);
             // The format has no digests: the caller's expected one is the only check of the result.
             if (checks.targetSha256().isPresent()) {
-                byte[] digest = out.sha256();
-                if (!java.security.MessageDigest.isEqual(digest, checks.targetSha256().get())) {
-                    throw new PatchException("patched file has SHA-256 " + Sha256.hex(digest) + " but "
-                            + Sha256.hex(checks.targetSha256().get()) + " is expected: the patch is corrupt or was "
-                            + "made for another source");
-                }
+                checks.checkResultDigest(out.sha256());
             }
             out.commit();
         }

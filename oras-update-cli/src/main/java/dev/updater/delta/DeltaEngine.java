@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +51,22 @@ public final class DeltaEngine {
      * {@code patchOut} complete or not at all.
      */
     public static void diff(Path oldFile, Path newFile, Path patchOut, PatchFormat format) throws IOException {
+        diff(oldFile, Optional.empty(), newFile, Optional.empty(), patchOut, format);
+    }
+
+    /**
+     * As {@link #diff(Path, Path, Path, PatchFormat)}, for a caller that already hashed both files (a publisher
+     * knows its payload's digest and verified the old one when it fetched it): the header takes these digests
+     * instead of hashing the files again. They must be the SHA-256 of exactly these files, or no client can apply
+     * the patch.
+     */
+    public static void diff(Path oldFile, Digest oldSha256, Path newFile, Digest newSha256, Path patchOut,
+            PatchFormat format) throws IOException {
+        diff(oldFile, Optional.of(oldSha256), newFile, Optional.of(newSha256), patchOut, format);
+    }
+
+    private static void diff(Path oldFile, Optional<Digest> knownOld, Path newFile, Optional<Digest> knownNew,
+            Path patchOut, PatchFormat format) throws IOException {
         // The new file is read, and both digests and the differ's other tables computed, on a second thread while
         // the suffix array (one thread) is built. The patch is then written while the differ still matches:
         // compression overlaps matching.
@@ -63,11 +80,15 @@ public final class DeltaEngine {
         Path temporary = OutputFile.createSibling(target);
         try {
             Future<byte[]> newLoad = helper.submit(() -> readForDiff(newFile));
-            Future<byte[]> oldDigest = helper.submit(() -> Sha256.of(oldData));
+            Future<byte[]> oldDigest = knownOld.isPresent()
+                    ? CompletableFuture.completedFuture(knownOld.get().bytes())
+                    : helper.submit(() -> Sha256.of(oldData));
             Future<Differ.OldIndex> index = helper.submit(() -> new Differ.OldIndex(oldData, Differ.SAMPLE_STEP));
             int[] suffixes = SuffixArrays.sampled(oldData, Differ.SAMPLE_STEP);
             byte[] newData = await(newLoad);
-            Future<byte[]> newDigest = helper.submit(() -> Sha256.of(newData));
+            Future<byte[]> newDigest = knownNew.isPresent()
+                    ? CompletableFuture.completedFuture(knownNew.get().bytes())
+                    : helper.submit(() -> Sha256.of(newData));
             try (Differ.Slices slices = Differ.planInSlices(oldData, suffixes, await(index), newData,
                     Runtime.getRuntime().availableProcessors(), Differ.PARALLEL_THRESHOLD, Differ.STREAM_SLICE);
                     OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16)) {
@@ -179,6 +200,17 @@ public final class DeltaEngine {
                 throw new PatchException("patch produces " + declared + " bytes but " + targetSize.getAsLong()
                         + " are expected: it is not a patch to this payload");
             }
+        }
+
+        /** Refuses a result (of a format without digests) other than the one the caller expects. */
+        void checkResultDigest(byte[] actual) {
+            targetSha256.ifPresent(expected -> {
+                if (!MessageDigest.isEqual(expected, actual)) {
+                    throw new PatchException("patched file has SHA-256 " + Sha256.hex(actual) + " but "
+                            + Sha256.hex(expected) + " is expected: the patch is corrupt or was made for another "
+                            + "source");
+                }
+            });
         }
 
         /** Refuses a patch whose header promises another target than the caller expects. */

@@ -76,7 +76,9 @@ final class PatchMaker {
                 Path oldFile = fetch(oldPayload.get());
                 Path patch = workDir.resolve(t.getKey() + "-from-" + from.toTag() + ".patch");
                 try {
-                    DeltaEngine.diff(oldFile, files.get(t.getKey()), patch, PatchFormat.UPDATER);
+                    // Both digests are known (the payload's own, and the old one checked when it was fetched).
+                    DeltaEngine.diff(oldFile, oldPayload.get().digest(), files.get(t.getKey()), payload.digest(),
+                            patch, PatchFormat.UPDATER);
                     long size = Files.size(patch);
                     long limit = (long) (compressedFull * options.maxRatio());
                     if (size > limit) {
