@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
                     + "'update patch' reading it once, front to back, in a few MiB of memory. The bsdiff40 format "
                     + "is the classic bsdiff 4 format, for the bspatch tool found on most systems.",
             "",
-            "Memory: OLD and NEW, an index of OLD (half OLD's size; twice while it is built) and the compressor's "
-                    + "tables (up to 92 MiB). Set -Xmx through UPDATE_JAVA_OPTS.",
+            "Memory: OLD and NEW, an index of OLD (about OLD's size; twice that while it is built) and the "
+                    + "compressor's tables (two 4 MiB blocks at a time, up to 92 MiB). Set -Xmx through "
+                    + "UPDATE_JAVA_OPTS.",
             ""},
         footerHeading = "%n",
         footer = {

@@ -35,9 +35,9 @@ import java.util.concurrent.Future;
  * }
  * }</pre>
  *
- * <p>Diff holds both files and a sparse suffix array of the old one in memory (about 1.5x the old size plus the new
- * size; 3x while the suffix array is built), and, since it compresses while it still matches, the xz encoder's
- * tables (up to 93 MiB) at the same time.
+ * <p>Diff holds both files and an index of the old one in memory (a sparse suffix array and a filter of its 17-byte
+ * strings: about 2x the old size plus the new size; 3x while the suffix array is built), and, since it compresses
+ * while it still matches, the tables of two xz encoders (up to 46 MiB each) at the same time.
  * Apply reads the old file by position and writes the new one sequentially, with a heap use bounded by its buffers.
  */
 public final class DeltaEngine {

@@ -11,8 +11,13 @@ final class UpdaterFormat {
 
     static final byte[] MAGIC = "UPDPATCH".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
-    /** Compression ids: 1 is reserved for zstd, which measured 10-15% larger than LZMA2 on the corpus. */
+    /**
+     * Compression ids. 2: one xz stream (what earlier versions wrote; still applied). 3: a sequence of xz streams,
+     * one per block of {@link #XZ_BLOCK} body bytes, compressed in parallel (what the writer writes). 1 is reserved
+     * for zstd, which measured 10-15% larger than LZMA2 on the corpus.
+     */
     static final int COMPRESSION_XZ = 2;
+    static final int COMPRESSION_XZ_BLOCKS = 3;
     static final int HEADER_SIZE = 96;
 
     /** Difference bytes the writer puts in one segment: what an applier buffers at most. */
@@ -27,10 +32,15 @@ final class UpdaterFormat {
     static final long MAX_FILE_SIZE = 1L << 40;
 
     /**
-     * Largest LZMA2 dictionary the writer uses (smaller bodies get a smaller one). The applier's heap holds it
-     * whole: 8 MiB keeps a 95 MB target within {@code -Xmx32m}; 4 MiB measured 0.3% larger patches.
+     * Uncompressed body bytes per xz stream; each stream's dictionary is sized to its block (at most this). Two
+     * blocks are compressed at a time: on the far-jump pair, 4 MiB blocks cost 0.1% in size against one stream with
+     * an 8 MiB dictionary, and take the compression from one core's 5.5 s to about 3.5 s; 2 MiB blocks cost 0.7%.
+     * The applier's heap holds one dictionary: a 95 MB target applies with {@code -Xmx32m}.
      */
-    static final int XZ_DICTIONARY = 8 << 20;
-    /** A patch whose xz stream needs more decoder memory than this (KiB) is refused before allocating it. */
+    static final int XZ_BLOCK = 4 << 20;
+    /**
+     * A patch whose xz stream needs more decoder memory than this (KiB) is refused before allocating it: room for
+     * the 8 MiB dictionary of single-stream patches (compression 2).
+     */
     static final int XZ_MEMORY_LIMIT_KIB = 12 << 10;
 }

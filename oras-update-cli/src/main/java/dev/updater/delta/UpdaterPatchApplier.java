@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import org.tukaani.xz.SingleXZInputStream;
+import org.tukaani.xz.XZInputStream;
 
 /**
  * Applies a patch in our format reading it once, front to back. Every number is checked against the header and the
@@ -18,7 +19,7 @@ import org.tukaani.xz.SingleXZInputStream;
 final class UpdaterPatchApplier {
     private UpdaterPatchApplier() {}
 
-    record Header(long sourceSize, long targetSize, byte[] sourceSha256, byte[] targetSha256) {}
+    record Header(int compression, long sourceSize, long targetSize, byte[] sourceSha256, byte[] targetSha256) {}
 
     static Header readHeader(InputStream patch) throws IOException {
         byte[] header = new byte[HEADER_SIZE];
@@ -31,8 +32,10 @@ final class UpdaterPatchApplier {
             throw new PatchException("patch format version " + (header[8] & 0xff) + " is not supported (this client "
                     + "applies version " + UpdaterFormat.VERSION + "): fetch the full payload instead");
         }
-        if (header[9] != UpdaterFormat.COMPRESSION_XZ) {
-            throw new PatchException("patch compression " + (header[9] & 0xff) + " is not supported");
+        if (header[9] != UpdaterFormat.COMPRESSION_XZ && header[9] != UpdaterFormat.COMPRESSION_XZ_BLOCKS) {
+            throw new PatchException("patch compression " + (header[9] & 0xff) + " is not supported (this client "
+                    + "applies " + UpdaterFormat.COMPRESSION_XZ + " and " + UpdaterFormat.COMPRESSION_XZ_BLOCKS
+                    + "): fetch the full payload instead");
         }
         for (int i = 10; i < 16; i++) {
             if (header[i] != 0) {
@@ -46,7 +49,7 @@ final class UpdaterPatchApplier {
             throw new PatchException("patch header declares impossible sizes (source " + sourceSize + ", target "
                     + targetSize + " bytes)");
         }
-        return new Header(sourceSize, targetSize, Arrays.copyOfRange(header, 32, 64),
+        return new Header(header[9], sourceSize, targetSize, Arrays.copyOfRange(header, 32, 64),
                 Arrays.copyOfRange(header, 64, 96));
     }
 
@@ -65,7 +68,8 @@ final class UpdaterPatchApplier {
             // unless both its digest and the target's match the header.
             try (SourceDigest source = checks.sourceSha256().map(SourceDigest::known)
                     .orElseGet(() -> new SourceDigest(old));
-                    InputStream body = new DecodingInput(new PatchInput(new LazyXz(patch), "compressed body"));
+                    InputStream body = new DecodingInput(new PatchInput(
+                            new LazyXz(patch, header.compression()), "compressed body"));
                     OutputFile out = new OutputFile(newPath)) {
                 SourceCheck sourceCheck = new SourceCheck(source, header, oldPath);
                 sourceCheck.verifyIfDone(); // a known source digest is checked before anything is written
@@ -249,19 +253,24 @@ final class UpdaterPatchApplier {
 
     /**
      * Opens the xz decoder on first read, so that a malformed xz header surfaces as a read failure of the body
-     * (and so as a {@link PatchException}), with the decoder's memory limit applied before anything is allocated.
+     * (and so as a {@link PatchException}), with the decoder's memory limit applied to each stream before anything
+     * is allocated. Compression 2 is one stream; 3 is streams one after another up to the patch's end.
      */
     private static final class LazyXz extends InputStream {
         private final InputStream raw;
+        private final int compression;
         private InputStream xz;
 
-        LazyXz(InputStream raw) {
+        LazyXz(InputStream raw, int compression) {
             this.raw = raw;
+            this.compression = compression;
         }
 
         private InputStream xz() throws IOException {
             if (xz == null) {
-                xz = new SingleXZInputStream(raw, UpdaterFormat.XZ_MEMORY_LIMIT_KIB);
+                xz = compression == UpdaterFormat.COMPRESSION_XZ
+                        ? new SingleXZInputStream(raw, UpdaterFormat.XZ_MEMORY_LIMIT_KIB)
+                        : new XZInputStream(raw, UpdaterFormat.XZ_MEMORY_LIMIT_KIB);
             }
             return xz;
         }

@@ -14,6 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.Tuple.Tuple2;
+import net.jqwik.api.constraints.IntRange;
 
 /** patch(old, diff(old, new)) == new, for both formats, over random and structured pairs. */
 class DeltaRoundTripProperties {
@@ -64,6 +65,62 @@ class DeltaRoundTripProperties {
                 new Differ.OldIndex(oldData, step), newData, threads, 0, 1 + newData.length / 5)) {
             UpdaterPatchWriter.write(oldData, newData, slices.whole(), patch);
         }
+        return patch.toByteArray();
+    }
+
+    /**
+     * Skipping the search where the running alignment's next bytes occur nowhere else in the old file must not
+     * change a single step: same patch bytes as searching everywhere, for both suffix arrays.
+     */
+    @Property(tries = 30)
+    void skippedSearchesFindWhatSearchingFinds(@ForAll("pairs") Tuple2<byte[], byte[]> pair,
+            @ForAll @IntRange(min = 0, max = 1) int sampled) throws IOException {
+        byte[] oldData = pair.get1();
+        byte[] newData = pair.get2();
+        int step = sampled == 1 ? Differ.SAMPLE_STEP : 1;
+        int[] suffixes = SuffixArrays.sampled(oldData, step);
+        java.io.ByteArrayOutputStream skipping = new java.io.ByteArrayOutputStream();
+        try (Differ.Slices slices = Differ.planInSlices(oldData, suffixes, new Differ.OldIndex(oldData, step),
+                newData, 2, 0, 1 + newData.length / 3)) {
+            UpdaterPatchWriter.write(oldData, newData, slices.whole(), skipping);
+        }
+        java.io.ByteArrayOutputStream searching = new java.io.ByteArrayOutputStream();
+        try (Differ.Slices slices = Differ.planInSlices(oldData, suffixes,
+                Differ.OldIndex.searchingEverywhere(oldData, step), newData, 2, 0, 1 + newData.length / 3)) {
+            UpdaterPatchWriter.write(oldData, newData, slices.whole(), searching);
+        }
+        assertArrayEquals(searching.toByteArray(), skipping.toByteArray());
+    }
+
+    /**
+     * The body cut in many small xz streams (anywhere: inside a segment, a varint, a run) still rebuilds the new
+     * file, and the bytes do not depend on how many blocks are compressed at once.
+     */
+    @Property(tries = 30)
+    void bodiesInManyBlocksRoundTripWhateverTheCompressionThreads(@ForAll("pairs") Tuple2<byte[], byte[]> pair,
+            @ForAll @IntRange(min = 64, max = 20_000) int blockBytes) throws IOException {
+        byte[] oldData = pair.get1();
+        byte[] newData = pair.get2();
+        DeltaPlan plan;
+        try (Differ.Slices slices = Differ.planInSlices(oldData, SuffixArrays.of(oldData), newData, 1,
+                Integer.MAX_VALUE, Differ.STREAM_SLICE)) {
+            plan = slices.whole();
+        }
+        byte[] oneThread = blocked(oldData, newData, plan, blockBytes, 1);
+        assertArrayEquals(oneThread, blocked(oldData, newData, plan, blockBytes, 3));
+        try (DeltaTestFiles files = new DeltaTestFiles()) {
+            java.nio.file.Path rebuilt = files.dir.resolve("rebuilt");
+            DeltaEngine.apply(files.write("old", oldData), new java.io.ByteArrayInputStream(oneThread),
+                    PatchFormat.UPDATER, rebuilt);
+            assertArrayEquals(newData, java.nio.file.Files.readAllBytes(rebuilt));
+        }
+    }
+
+    static byte[] blocked(byte[] oldData, byte[] newData, DeltaPlan plan, int blockBytes, int threads)
+            throws IOException {
+        java.io.ByteArrayOutputStream patch = new java.io.ByteArrayOutputStream();
+        UpdaterPatchWriter.write(oldData, newData, Sha256.of(oldData), Sha256.of(newData),
+                UpdaterPatchWriter.whole(plan), patch, blockBytes, threads);
         return patch.toByteArray();
     }
 
