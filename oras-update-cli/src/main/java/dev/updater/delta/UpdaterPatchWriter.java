@@ -52,8 +52,9 @@ final class UpdaterPatchWriter {
     }
 
     /**
-     * Writes the patch while the differ still matches later slices: each block of {@link UpdaterFormat#XZ_BLOCK}
-     * body bytes is compressed as soon as it is complete, beside the matching and beside the previous block.
+     * Writes the patch while the differ still matches later slices: each block of the body (at most
+     * {@link UpdaterFormat#XZ_BLOCK} bytes) is compressed as soon as it is complete, beside the matching and beside
+     * the previous block.
      */
     static void write(byte[] oldData, byte[] newData, byte[] oldDigest, byte[] newDigest, PlanSlices slices,
             OutputStream out) throws IOException {
@@ -101,7 +102,7 @@ final class UpdaterPatchWriter {
     private static final class Segments {
         private final byte[] oldData;
         private final byte[] newData;
-        private final OutputStream out;
+        private final XzBlocks out;
         private final int[] oldPositions = new int[UpdaterFormat.SEGMENT_STEPS];
         private final int[] adds = new int[UpdaterFormat.SEGMENT_STEPS];
         private final int[] copies = new int[UpdaterFormat.SEGMENT_STEPS];
@@ -110,7 +111,7 @@ final class UpdaterPatchWriter {
         private long addTotal;
         private int newPosition;
 
-        Segments(byte[] oldData, byte[] newData, OutputStream out) {
+        Segments(byte[] oldData, byte[] newData, XzBlocks out) {
             this.oldData = oldData;
             this.newData = newData;
             this.out = out;
@@ -167,7 +168,7 @@ final class UpdaterPatchWriter {
     }
 
     private static void flush(byte[] oldData, byte[] newData, int[] oldPositions, int[] adds, int[] copies, int count,
-            byte[] differences, int newPosition, OutputStream out) throws IOException {
+            byte[] differences, int newPosition, XzBlocks out) throws IOException {
         long addTotal = 0;
         long copyTotal = 0;
         for (int i = 0; i < count; i++) {
@@ -203,7 +204,7 @@ final class UpdaterPatchWriter {
         position = newPosition;
         for (int i = 0; i < count; i++) {
             position += adds[i];
-            out.write(newData, position, copies[i]);
+            out.writeLiteral(newData, position, copies[i]);
             position += copies[i];
         }
     }
@@ -228,8 +229,9 @@ final class UpdaterPatchWriter {
     }
 
     /**
-     * The body as a sequence of independent xz streams, one per block of {@code blockBytes} uncompressed bytes (the
-     * last one shorter), each compressed on a pool thread and written in order. A block's stream depends on its
+     * The body as a sequence of independent xz streams, one per block of {@code blockBytes} uncompressed bytes, or
+     * half that (see {@link #blockIsComplete}), the last one shorter; each compressed on a pool thread and written in
+     * order. A block's stream depends on its
      * bytes alone, so the patch is the same whatever the number of threads.
      */
     private static final class XzBlocks extends OutputStream {
@@ -238,8 +240,11 @@ final class UpdaterPatchWriter {
         private final ExecutorService pool;
         private final int inFlight;
         private final ArrayDeque<Future<byte[]>> compressing = new ArrayDeque<>();
+        private final int halfBlock;
         private byte[] block;
         private int filled;
+        /** Literal bytes of the new file among the block's {@code filled}. */
+        private int literals;
 
         XzBlocks(OutputStream out, int blockBytes, int threads) {
             if (blockBytes < 1 || threads < 1) {
@@ -247,6 +252,7 @@ final class UpdaterPatchWriter {
             }
             this.out = out;
             this.blockBytes = blockBytes;
+            this.halfBlock = Math.max(1, blockBytes / 2);
             this.inFlight = threads;
             this.pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread thread = new Thread(r, "delta-compress");
@@ -261,26 +267,50 @@ final class UpdaterPatchWriter {
                 block = new byte[blockBytes];
             }
             block[filled++] = (byte) b;
-            if (filled == blockBytes) {
+            if (blockIsComplete()) {
                 submitBlock();
             }
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
+            write(bytes, offset, length, false);
+        }
+
+        /** Literal bytes of the new file (the steps' copies), as opposed to numbers and difference runs. */
+        void writeLiteral(byte[] bytes, int offset, int length) throws IOException {
+            write(bytes, offset, length, true);
+        }
+
+        private void write(byte[] bytes, int offset, int length, boolean literal) throws IOException {
             while (length > 0) {
                 if (block == null) {
                     block = new byte[blockBytes];
                 }
-                int n = Math.min(length, blockBytes - filled);
+                int end = filled < halfBlock ? halfBlock : blockBytes;
+                int n = Math.min(length, end - filled);
                 System.arraycopy(bytes, offset, block, filled, n);
                 filled += n;
+                if (literal) {
+                    literals += n;
+                }
                 offset += n;
                 length -= n;
-                if (filled == blockBytes) {
+                if (blockIsComplete()) {
                     submitBlock();
                 }
             }
+        }
+
+        /**
+         * A block ends at half its size when fewer than half of its bytes are literals: difference runs and step
+         * numbers compress about as well in 2 MiB as in 4 MiB (0.15% larger on esbuild 0.23.1 to 0.24.0), and a
+         * sooner end lets its compression start while the differ still matches. New code (literals) finds matches
+         * further back: cutting the far jump's literal-heavy blocks at 2 MiB cost 0.5%, as much as its margin over
+         * the best other tool.
+         */
+        private boolean blockIsComplete() {
+            return filled == blockBytes || (filled == halfBlock && literals * 2L < filled);
         }
 
         private void submitBlock() throws IOException {
@@ -291,6 +321,7 @@ final class UpdaterPatchWriter {
             int length = filled;
             block = null;
             filled = 0;
+            literals = 0;
             compressing.add(pool.submit(() -> compress(data, length)));
         }
 

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZInputStream;
 import org.tukaani.xz.XZOutputStream;
 
 /**
@@ -29,6 +31,35 @@ class UpdaterCompressionTest {
         assertTrue(patch[9] == UpdaterFormat.COMPRESSION_XZ_BLOCKS);
         assertTrue(streamsIn(patch) > 1, streamsIn(patch) + " xz streams");
         assertArrayEquals(newData, apply(patch));
+    }
+
+    /**
+     * Blocks made mostly of difference runs end at half the block size (they compress as well, and sooner); blocks
+     * mostly of literals (new bytes) go to the full size, where their matches reach further back.
+     */
+    @Test
+    void blocksOfDifferencesEndAtHalfSizeAndBlocksOfLiteralsAtFullSize() throws IOException {
+        int blockBytes = 400;
+        byte[] differences = DeltaRoundTripProperties.blocked(oldData, newData, plan, blockBytes, 2);
+        long differencesBody = bodyLength(differences);
+        assertTrue(differencesBody >= 5 * blockBytes, differencesBody + " body bytes");
+        // Some blocks hold the literals of a few steps and go to full size; most end at half.
+        assertTrue(differencesBody / streamsIn(differences) <= blockBytes * 3 / 4,
+                streamsIn(differences) + " streams for " + differencesBody + " body bytes");
+
+        byte[] unrelated = new java.util.Random(5).ints(60_000, 0, 256).collect(java.io.ByteArrayOutputStream::new,
+                (out, b) -> out.write(b), (a, b) -> a.writeBytes(b.toByteArray())).toByteArray();
+        byte[] literals = DeltaRoundTripProperties.blocked(oldData, unrelated, plan(oldData, unrelated), blockBytes, 2);
+        long literalsBody = bodyLength(literals);
+        assertTrue(streamsIn(literals) <= literalsBody / blockBytes + 1,
+                streamsIn(literals) + " streams for " + literalsBody + " body bytes");
+    }
+
+    private static long bodyLength(byte[] patch) throws IOException {
+        try (InputStream body = new XZInputStream(new ByteArrayInputStream(patch, UpdaterFormat.HEADER_SIZE,
+                patch.length - UpdaterFormat.HEADER_SIZE))) {
+            return body.transferTo(java.io.OutputStream.nullOutputStream());
+        }
     }
 
     @Test
