@@ -38,6 +38,8 @@ class DeltaFuzzTest {
     private static byte[] newData;
     private static byte[] ours;
     private static byte[] bsdiff;
+    /** {@link #ours} with its body cut in blocks of 1500 bytes: mutations also hit the boundaries of xz streams. */
+    private static byte[] oursInBlocks;
     /** The decompressed body of {@link #ours}, mutated and recompressed behind a valid header. */
     private static byte[] oursBody;
 
@@ -51,6 +53,10 @@ class DeltaFuzzTest {
         DeltaEngine.diff(oldFile, newFile, files.dir.resolve("ours"), PatchFormat.UPDATER);
         DeltaEngine.diff(oldFile, newFile, files.dir.resolve("bsdiff"), PatchFormat.BSDIFF40);
         ours = Files.readAllBytes(files.dir.resolve("ours"));
+        try (Differ.Slices slices = Differ.planInSlices(oldData, SuffixArrays.of(oldData), newData, 1,
+                Integer.MAX_VALUE, Differ.STREAM_SLICE)) {
+            oursInBlocks = DeltaRoundTripProperties.blocked(oldData, newData, slices.whole(), 1500, 2);
+        }
         bsdiff = Files.readAllBytes(files.dir.resolve("bsdiff"));
         try (InputStream body = new SingleXZInputStream(new ByteArrayInputStream(ours, UpdaterFormat.HEADER_SIZE,
                 ours.length - UpdaterFormat.HEADER_SIZE))) {
@@ -71,13 +77,16 @@ class DeltaFuzzTest {
         Path out = files.dir.resolve("fuzz-out");
         int rejected = 0;
         List<String> wrong = new ArrayList<>();
+        DeltaEngine.apply(oldFile, new ByteArrayInputStream(oursInBlocks), PatchFormat.UPDATER, out);
+        assertArrayEquals(newData, Files.readAllBytes(out), "the unmutated patch in blocks applies");
+        Files.delete(out);
         for (int i = 0; i < count; i++) {
             PatchFormat format = i % 2 == 0 ? PatchFormat.UPDATER : PatchFormat.BSDIFF40;
             // A third of our patches get their decompressed body mutated: the compressed stream's own checks
             // would otherwise catch most mutations before the body parser sees them.
             byte[] patch = format == PatchFormat.UPDATER && i % 3 == 0
                     ? ourPatchWithBody(mutateBody(oursBody, random))
-                    : mutate(format == PatchFormat.UPDATER ? ours : bsdiff, random);
+                    : mutate(format == PatchFormat.BSDIFF40 ? bsdiff : i % 4 == 0 ? ours : oursInBlocks, random);
             try {
                 DeltaEngine.apply(oldFile, new ByteArrayInputStream(patch), format, out);
                 if (!Arrays.equals(newData, Files.readAllBytes(out))) {
