@@ -41,6 +41,9 @@ import java.util.concurrent.Future;
  * Apply reads the old file by position and writes the new one sequentially, with a heap use bounded by its buffers.
  */
 public final class DeltaEngine {
+    /** Old files from this size on get a full collection once their suffix array is built (see diff). */
+    private static final int COLLECT_AFTER_INDEX = 4 << 20;
+
     /** Files a diff loads into arrays: Java arrays stop just below 2 GiB. */
     static final long MAX_DIFF_INPUT = Integer.MAX_VALUE - 64;
 
@@ -85,6 +88,13 @@ public final class DeltaEngine {
                     : helper.submit(() -> Sha256.of(oldData));
             Future<Differ.OldIndex> index = helper.submit(() -> new Differ.OldIndex(oldData, Differ.SAMPLE_STEP));
             int[] suffixes = SuffixArrays.sampled(oldData, Differ.SAMPLE_STEP);
+            if (oldData.length >= COLLECT_AFTER_INDEX) {
+                // The suffix array's work arrays (1.5x the old file) are garbage now, in the old generation when
+                // the young one is small (as the launcher sets it for diff): collected here, their memory is reused by
+                // the compressor's tables instead of added to them. Measured peak RSS with -Xmn16m: esbuild 0.20 to
+                // 0.24 (10 MB) 307 to 229 MB, biome (28 MB) 311 to 285 MB; no change in time.
+                System.gc();
+            }
             byte[] newData = await(newLoad);
             Future<byte[]> newDigest = knownNew.isPresent()
                     ? CompletableFuture.completedFuture(knownNew.get().bytes())
