@@ -120,7 +120,8 @@ public final class DeltaEngine {
         }
     }
 
-    private static <T> T await(Future<T> task) throws IOException {
+    /** The task's result; its failure rethrown as it was thrown, when it can be. */
+    static <T> T await(Future<T> task) throws IOException {
         try {
             return task.get();
         } catch (InterruptedException e) {
