@@ -52,24 +52,7 @@ final class SourceDigest implements AutoCloseable {
 
     /** Waits for the digest. Reading the source may fail like any read of it, with an {@link IOException}. */
     byte[] await() throws IOException {
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while hashing the source file", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
-        }
+        return DeltaEngine.await(task);
     }
 
     /** Stops hashing early if it is still running and waits for the thread, so the source file may be closed. */
