@@ -230,8 +230,7 @@ final class UpdaterPatchWriter {
     /**
      * The body as a sequence of independent xz streams, one per block of {@code blockBytes} uncompressed bytes, or
      * half that (see {@link #blockIsComplete}), the last one shorter; each compressed on a pool thread and written in
-     * order. A block's stream depends on its
-     * bytes alone, so the patch is the same whatever the number of threads.
+     * order. A block's stream depends on its bytes alone, so the patch is the same whatever the number of threads.
      */
     private static final class XzBlocks extends OutputStream {
         private final OutputStream out;
@@ -262,9 +261,8 @@ final class UpdaterPatchWriter {
 
         @Override
         public void write(int b) throws IOException {
-            if (block == null) {
-                block = new byte[blockBytes];
-            }
+            // The varints come byte by byte: this path stays short.
+            startBlockIfNeeded();
             block[filled++] = (byte) b;
             if (blockIsComplete()) {
                 submitBlock();
@@ -283,9 +281,7 @@ final class UpdaterPatchWriter {
 
         private void write(byte[] bytes, int offset, int length, boolean literal) throws IOException {
             while (length > 0) {
-                if (block == null) {
-                    block = new byte[blockBytes];
-                }
+                startBlockIfNeeded();
                 int end = filled < halfBlock ? halfBlock : blockBytes;
                 int n = Math.min(length, end - filled);
                 System.arraycopy(bytes, offset, block, filled, n);
@@ -298,6 +294,12 @@ final class UpdaterPatchWriter {
                 if (blockIsComplete()) {
                     submitBlock();
                 }
+            }
+        }
+
+        private void startBlockIfNeeded() {
+            if (block == null) {
+                block = new byte[blockBytes];
             }
         }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tukaani.xz.LZMA2Options;
-import org.tukaani.xz.SingleXZInputStream;
+import org.tukaani.xz.XZInputStream;
 import org.tukaani.xz.XZOutputStream;
 
 /**
@@ -53,12 +53,9 @@ class DeltaFuzzTest {
         DeltaEngine.diff(oldFile, newFile, files.dir.resolve("ours"), PatchFormat.UPDATER);
         DeltaEngine.diff(oldFile, newFile, files.dir.resolve("bsdiff"), PatchFormat.BSDIFF40);
         ours = Files.readAllBytes(files.dir.resolve("ours"));
-        try (Differ.Slices slices = Differ.planInSlices(oldData, SuffixArrays.of(oldData), newData, 1,
-                Integer.MAX_VALUE, Differ.STREAM_SLICE)) {
-            oursInBlocks = DeltaRoundTripProperties.blocked(oldData, newData, slices.whole(), 1500, 2);
-        }
+        oursInBlocks = DeltaTestFiles.patchInBlocks(oldData, newData, DeltaTestFiles.plan(oldData, newData), 1500, 2);
         bsdiff = Files.readAllBytes(files.dir.resolve("bsdiff"));
-        try (InputStream body = new SingleXZInputStream(new ByteArrayInputStream(ours, UpdaterFormat.HEADER_SIZE,
+        try (InputStream body = new XZInputStream(new ByteArrayInputStream(ours, UpdaterFormat.HEADER_SIZE,
                 ours.length - UpdaterFormat.HEADER_SIZE))) {
             oursBody = body.readAllBytes();
         }

@@ -101,27 +101,15 @@ class DeltaRoundTripProperties {
             @ForAll @IntRange(min = 64, max = 20_000) int blockBytes) throws IOException {
         byte[] oldData = pair.get1();
         byte[] newData = pair.get2();
-        DeltaPlan plan;
-        try (Differ.Slices slices = Differ.planInSlices(oldData, SuffixArrays.of(oldData), newData, 1,
-                Integer.MAX_VALUE, Differ.STREAM_SLICE)) {
-            plan = slices.whole();
-        }
-        byte[] oneThread = blocked(oldData, newData, plan, blockBytes, 1);
-        assertArrayEquals(oneThread, blocked(oldData, newData, plan, blockBytes, 3));
+        DeltaPlan plan = DeltaTestFiles.plan(oldData, newData);
+        byte[] oneThread = DeltaTestFiles.patchInBlocks(oldData, newData, plan, blockBytes, 1);
+        assertArrayEquals(oneThread, DeltaTestFiles.patchInBlocks(oldData, newData, plan, blockBytes, 3));
         try (DeltaTestFiles files = new DeltaTestFiles()) {
             java.nio.file.Path rebuilt = files.dir.resolve("rebuilt");
             DeltaEngine.apply(files.write("old", oldData), new java.io.ByteArrayInputStream(oneThread),
                     PatchFormat.UPDATER, rebuilt);
             assertArrayEquals(newData, java.nio.file.Files.readAllBytes(rebuilt));
         }
-    }
-
-    static byte[] blocked(byte[] oldData, byte[] newData, DeltaPlan plan, int blockBytes, int threads)
-            throws IOException {
-        java.io.ByteArrayOutputStream patch = new java.io.ByteArrayOutputStream();
-        UpdaterPatchWriter.write(oldData, newData, Sha256.of(oldData), Sha256.of(newData),
-                UpdaterPatchWriter.whole(plan), patch, blockBytes, threads);
-        return patch.toByteArray();
     }
 
     /** Writing slices while they are matched must give the bytes of the same plan written whole. */

@@ -38,6 +38,23 @@ final class DeltaTestFiles implements AutoCloseable {
         return Files.readAllBytes(rebuilt);
     }
 
+    /** The differ's plan of {@code newData}, matched whole on one thread (full suffix array). */
+    static DeltaPlan plan(byte[] oldData, byte[] newData) {
+        try (Differ.Slices slices = Differ.planInSlices(oldData, SuffixArrays.of(oldData), newData, 1,
+                Integer.MAX_VALUE, Differ.STREAM_SLICE)) {
+            return slices.whole();
+        }
+    }
+
+    /** {@code plan} written in our format with the body cut in blocks of {@code blockBytes}, on {@code threads}. */
+    static byte[] patchInBlocks(byte[] oldData, byte[] newData, DeltaPlan plan, int blockBytes, int threads)
+            throws IOException {
+        java.io.ByteArrayOutputStream patch = new java.io.ByteArrayOutputStream();
+        UpdaterPatchWriter.write(oldData, newData, Sha256.of(oldData), Sha256.of(newData),
+                UpdaterPatchWriter.whole(plan), patch, blockBytes, threads);
+        return patch.toByteArray();
+    }
+
     @Override
     public void close() throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {

@@ -23,11 +23,11 @@ import org.tukaani.xz.XZOutputStream;
 class UpdaterCompressionTest {
     private final byte[] oldData = DeltaTestFiles.codeLike(21, 80_000);
     private final byte[] newData = DeltaTestFiles.nextRelease(oldData, 22);
-    private final DeltaPlan plan = plan(oldData, newData);
+    private final DeltaPlan plan = DeltaTestFiles.plan(oldData, newData);
 
     @Test
     void theWriterCutsTheBodyInBlocksAndMarksItSo() throws IOException {
-        byte[] patch = DeltaRoundTripProperties.blocked(oldData, newData, plan, 1000, 2);
+        byte[] patch = DeltaTestFiles.patchInBlocks(oldData, newData, plan, 1000, 2);
         assertTrue(patch[9] == UpdaterFormat.COMPRESSION_XZ_BLOCKS);
         assertTrue(streamsIn(patch) > 1, streamsIn(patch) + " xz streams");
         assertArrayEquals(newData, apply(patch));
@@ -40,7 +40,7 @@ class UpdaterCompressionTest {
     @Test
     void blocksOfDifferencesEndAtHalfSizeAndBlocksOfLiteralsAtFullSize() throws IOException {
         int blockBytes = 400;
-        byte[] differences = DeltaRoundTripProperties.blocked(oldData, newData, plan, blockBytes, 2);
+        byte[] differences = DeltaTestFiles.patchInBlocks(oldData, newData, plan, blockBytes, 2);
         long differencesBody = bodyLength(differences);
         assertTrue(differencesBody >= 5 * blockBytes, differencesBody + " body bytes");
         // Some blocks hold the literals of a few steps and go to full size; most end at half.
@@ -49,7 +49,7 @@ class UpdaterCompressionTest {
 
         byte[] unrelated = new java.util.Random(5).ints(60_000, 0, 256).collect(java.io.ByteArrayOutputStream::new,
                 (out, b) -> out.write(b), (a, b) -> a.writeBytes(b.toByteArray())).toByteArray();
-        byte[] literals = DeltaRoundTripProperties.blocked(oldData, unrelated, plan(oldData, unrelated), blockBytes, 2);
+        byte[] literals = DeltaTestFiles.patchInBlocks(oldData, unrelated, DeltaTestFiles.plan(oldData, unrelated), blockBytes, 2);
         long literalsBody = bodyLength(literals);
         assertTrue(streamsIn(literals) <= literalsBody / blockBytes + 1,
                 streamsIn(literals) + " streams for " + literalsBody + " body bytes");
@@ -64,7 +64,7 @@ class UpdaterCompressionTest {
 
     @Test
     void aSingleStreamPatchOfCompressionTwoStillApplies() throws IOException {
-        byte[] patch = DeltaRoundTripProperties.blocked(oldData, newData, plan, Integer.MAX_VALUE / 2, 1);
+        byte[] patch = DeltaTestFiles.patchInBlocks(oldData, newData, plan, Integer.MAX_VALUE / 2, 1);
         assertTrue(streamsIn(patch) == 1);
         patch[9] = UpdaterFormat.COMPRESSION_XZ;
         assertArrayEquals(newData, apply(patch));
@@ -72,14 +72,14 @@ class UpdaterCompressionTest {
 
     @Test
     void severalStreamsUnderCompressionTwoAreRefused() throws IOException {
-        byte[] patch = DeltaRoundTripProperties.blocked(oldData, newData, plan, 1000, 2);
+        byte[] patch = DeltaTestFiles.patchInBlocks(oldData, newData, plan, 1000, 2);
         patch[9] = UpdaterFormat.COMPRESSION_XZ;
         assertRefused(patch, "");
     }
 
     @Test
     void anUnknownCompressionIsRefusedWithAdvice() throws IOException {
-        byte[] patch = DeltaRoundTripProperties.blocked(oldData, newData, plan, 1000, 2);
+        byte[] patch = DeltaTestFiles.patchInBlocks(oldData, newData, plan, 1000, 2);
         patch[9] = 4;
         assertRefused(patch, "fetch the full payload");
     }
@@ -87,7 +87,7 @@ class UpdaterCompressionTest {
     /** A further, valid xz stream after the end marker: the body must end there. */
     @Test
     void aStreamAfterTheEndMarkerIsRefused() throws IOException {
-        byte[] patch = DeltaRoundTripProperties.blocked(oldData, newData, plan, 1000, 2);
+        byte[] patch = DeltaTestFiles.patchInBlocks(oldData, newData, plan, 1000, 2);
         ByteArrayOutputStream extended = new ByteArrayOutputStream();
         extended.write(patch);
         try (XZOutputStream xz = new XZOutputStream(extended, new LZMA2Options(1))) {
@@ -98,7 +98,7 @@ class UpdaterCompressionTest {
 
     @Test
     void garbageAfterTheLastStreamIsRefused() throws IOException {
-        byte[] patch = DeltaRoundTripProperties.blocked(oldData, newData, plan, 1000, 2);
+        byte[] patch = DeltaTestFiles.patchInBlocks(oldData, newData, plan, 1000, 2);
         byte[] extended = java.util.Arrays.copyOf(patch, patch.length + 16);
         extended[patch.length] = 'x';
         assertRefused(extended, "");
@@ -133,12 +133,5 @@ class UpdaterCompressionTest {
             }
         }
         return streams;
-    }
-
-    private static DeltaPlan plan(byte[] oldData, byte[] newData) {
-        try (Differ.Slices slices = Differ.planInSlices(oldData, SuffixArrays.of(oldData), newData, 1,
-                Integer.MAX_VALUE, Differ.STREAM_SLICE)) {
-            return slices.whole();
-        }
     }
 }
