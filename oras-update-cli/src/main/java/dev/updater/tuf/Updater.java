@@ -4,7 +4,6 @@ import dev.updater.schema.ManifestFormatException;
 import dev.updater.schema.tuf.Delegations;
 import dev.updater.schema.tuf.Hashes;
 import dev.updater.schema.tuf.MetaFile;
-import dev.updater.schema.tuf.Metadata;
 import dev.updater.schema.tuf.MetadataLimits;
 import dev.updater.schema.tuf.MetadataTooLargeException;
 import dev.updater.schema.tuf.RepositoryInconsistencyException;
@@ -14,6 +13,7 @@ import dev.updater.schema.tuf.TargetFile;
 import dev.updater.schema.tuf.Targets;
 import dev.updater.schema.tuf.Timestamp;
 import dev.updater.schema.tuf.TrustedMetadataSet;
+import dev.updater.schema.tuf.TrustedTargets;
 import dev.updater.schema.tuf.TufVerificationException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A TUF client: the specification's detailed client workflow (section 5) over any {@link MetadataFetcher}.
@@ -81,7 +82,7 @@ public final class Updater {
         discardTimestampAndSnapshotIfTheirKeysRotated();
         loadTimestamp();
         loadSnapshot();
-        loadTargets(Targets.TYPE, Root.TYPE);
+        loadTopLevelTargets();
     }
 
     /** What the trusted metadata says about {@code targetPath}, after a pre-order walk of the delegations. */
@@ -207,15 +208,30 @@ public final class Updater {
         store.write(Snapshot.TYPE, bytes);
     }
 
-    private Metadata<Targets> loadTargets(String roleName, String delegatorName) {
-        Optional<Metadata<Targets>> known = trusted.targetsRole(roleName);
+    private TrustedTargets loadTopLevelTargets() {
+        Optional<TrustedTargets> known = trusted.targets();
         if (known.isPresent()) return known.get();
+        return loadVerified(Targets.TYPE, trusted::updateTargets);
+    }
+
+    /**
+     * {@code roleName} verified against {@code delegator}: a copy verified on another delegator's path is not reused,
+     * since that delegator may name other keys for the same role.
+     */
+    private TrustedTargets loadDelegatedTargets(String roleName, TrustedTargets delegator) {
+        Optional<TrustedTargets> known = trusted.delegatedTargets(delegator, roleName);
+        if (known.isPresent()) return known.get();
+        return loadVerified(roleName, bytes -> trusted.updateDelegatedTargets(bytes, roleName, delegator));
+    }
+
+    /** The local copy if it still verifies, else the version snapshot lists, fetched, verified and stored. */
+    private TrustedTargets loadVerified(String roleName, Function<byte[], TrustedTargets> verify) {
         Optional<byte[]> local = store.read(roleName);
         if (local.isPresent()) {
             try {
-                return trusted.updateDelegatedTargets(local.get(), roleName, delegatorName);
+                return verify.apply(local.get());
             } catch (TufVerificationException | ManifestFormatException e) {
-                // stale or damaged local copy: fetch the one snapshot lists
+                // stale or damaged local copy, or one signed for another delegator: fetch the one snapshot lists
             }
         }
         Snapshot snapshot = trusted.snapshot().orElseThrow().signed();
@@ -224,7 +240,7 @@ public final class Updater {
                         + ".json'; the publisher must add it to snapshot"));
         byte[] bytes = fetcher.fetchMetadata(roleName, versionToFetch(meta),
                 meta.length().orElse(limits.targetsMaxBytes()));
-        Metadata<Targets> verified = trusted.updateDelegatedTargets(bytes, roleName, delegatorName);
+        TrustedTargets verified = verify.apply(bytes);
         store.write(roleName, bytes);
         return verified;
     }
@@ -233,23 +249,27 @@ public final class Updater {
         return trusted.root().signed().consistentSnapshot() ? OptionalLong.of(meta.version()) : OptionalLong.empty();
     }
 
-    /** Specification 5.6.7: targets first, then delegations in listed order, depth first, stopping at terminating. */
+    /**
+     * Specification 5.6.7: targets first, then delegations in listed order, depth first, stopping at terminating.
+     * Each role is verified against the delegator it is reached from on this walk.
+     */
     private Optional<TargetFile> preorderDepthFirstWalk(String targetPath) {
-        Deque<String[]> toVisit = new ArrayDeque<>();
-        toVisit.push(new String[] {Targets.TYPE, Root.TYPE});
+        Deque<Visit> toVisit = new ArrayDeque<>();
+        toVisit.push(new Visit(Targets.TYPE, Optional.empty()));
         Set<String> visited = new HashSet<>();
         while (!toVisit.isEmpty() && visited.size() <= limits.maxDelegations()) {
-            String[] next = toVisit.pop();
-            String roleName = next[0];
-            if (visited.contains(roleName)) continue;
-            Targets targets = loadTargets(roleName, next[1]).signed();
+            Visit next = toVisit.pop();
+            if (visited.contains(next.roleName())) continue;
+            TrustedTargets role = next.delegator().isEmpty() ? loadTopLevelTargets()
+                    : loadDelegatedTargets(next.roleName(), next.delegator().get());
+            Targets targets = role.signed();
             TargetFile found = targets.targets().get(targetPath);
             if (found != null) return Optional.of(found);
-            visited.add(roleName);
+            visited.add(next.roleName());
             if (targets.delegations().isEmpty()) continue;
-            List<String[]> children = new ArrayList<>();
+            List<Visit> children = new ArrayList<>();
             for (Delegations.Match child : targets.delegations().get().rolesFor(targetPath)) {
-                children.add(new String[] {child.name(), roleName});
+                children.add(new Visit(child.name(), Optional.of(role)));
                 if (child.terminating()) {
                     toVisit.clear();
                     break;
@@ -259,4 +279,7 @@ public final class Updater {
         }
         return Optional.empty();
     }
+
+    /** A role still to visit on the walk, and the verified role that delegates to it (none for top-level targets). */
+    private record Visit(String roleName, Optional<TrustedTargets> delegator) {}
 }

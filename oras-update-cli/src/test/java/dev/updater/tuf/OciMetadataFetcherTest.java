@@ -14,6 +14,7 @@ import dev.updater.schema.ImageManifest;
 import dev.updater.schema.ManifestFormatException;
 import dev.updater.schema.MediaTypes;
 import dev.updater.schema.tuf.MetadataTooLargeException;
+import dev.updater.schema.tuf.UnsignedMetadataException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,5 +106,37 @@ class OciMetadataFetcherTest {
                 OciMetadataLayout.manifestFor("targets", file).toBytes());
         assertNotEquals(OciMetadataLayout.layerFor(file).digest(),
                 OciMetadataLayout.layerFor("{\"signed\":{} }".getBytes(StandardCharsets.UTF_8)).digest());
+    }
+
+    /** Registry pulls walk delegations with the same client: a role is verified against each delegator it is reached from. */
+    @Test
+    void aRoleReachedThroughTwoDelegatorsIsVerifiedAgainstEach() throws Exception {
+        TestRepository repo = TestRepository.oneRoleUnderTwoDelegators();
+        repo.consistentSnapshot = true;
+        repo.publishAll();
+        Path published = dir.resolve("work/metadata");
+        Files.createDirectories(published);
+        for (var file : repo.files.entrySet()) {
+            if (file.getKey().startsWith("/metadata/")) {
+                Files.write(published.resolve(file.getKey().substring("/metadata/".length())), file.getValue());
+            }
+        }
+        Path device = dir.resolve("device");
+        Files.createDirectories(device);
+        Files.write(device.resolve("root.json"), repo.root(1));
+        try (ReleaseStore store = layout()) {
+            new OciTrustMirror(store).upload(published);
+            for (String role : List.of("parent-a", "parent-b", "release")) {   // the mirror pushes top-level roles only
+                byte[] bytes = repo.files.get(repo.metadataPath(role, 1));
+                store.pushBlob(OciMetadataLayout.layerFor(bytes), BlobSource.of(bytes));
+                store.pushManifest(OciMetadataLayout.manifestFor(role, bytes).toBytes(), MediaTypes.OCI_MANIFEST,
+                        OciMetadataLayout.tagFor(role, OptionalLong.of(1)));
+            }
+            Updater updater = new Updater(device, new OciMetadataFetcher(store));
+            assertEquals(4, updater.getTargetInfo("team-a/app.txt").orElseThrow().length());
+            UnsignedMetadataException refused = assertThrows(UnsignedMetadataException.class,
+                    () -> updater.getTargetInfo("team-b/malicious.txt"));
+            assertTrue(refused.getMessage().contains("parent-b"), refused.getMessage());
+        }
     }
 }

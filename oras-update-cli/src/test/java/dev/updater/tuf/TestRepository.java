@@ -42,7 +42,13 @@ final class TestRepository {
     List<KeyPair> previousRootKeys = List.of();
     private int previousRootThreshold;
 
+    /** Delegations made by delegated roles (their roles are in {@link #delegations} too, but targets does not name them). */
+    final List<Edge> delegatedByRoles = new ArrayList<>();
+
     record Delegation(KeyPair key, String pattern, Map<String, byte[]> targets) {}
+
+    /** {@code delegator} delegates {@code pattern} to {@code role}, trusting {@code namedKey} for it. */
+    record Edge(String delegator, String role, KeyPair namedKey, String pattern) {}
 
     TestRepository() {
         for (String role : List.of("root", "timestamp", "snapshot", "targets")) {
@@ -95,6 +101,34 @@ final class TestRepository {
     void delegate(String role, String pattern) {
         delegations.put(role, new Delegation(newKey(), pattern, new LinkedHashMap<>()));
         versions.put(role, 1L);
+    }
+
+    /**
+     * {@code delegator} (a delegated role) delegates {@code pattern} to {@code role}, naming {@code namedKey}; the role
+     * is signed with its own key from {@link #delegations} (created here if new), which may differ from the named one.
+     */
+    void delegateFrom(String delegator, String role, KeyPair namedKey, String pattern) {
+        delegations.computeIfAbsent(role, r -> new Delegation(namedKey, pattern, new LinkedHashMap<>()));
+        versions.put(role, 1L);
+        delegatedByRoles.add(new Edge(delegator, role, namedKey, pattern));
+    }
+
+    /**
+     * The graph of the TUF conformance suite's {@code test_cached_role_is_verified_against_current_delegator}:
+     * targets delegates {@code team-a/*} to parent-a and {@code team-b/*} to parent-b; both delegate to
+     * {@code release}, naming different keys; release is signed only with the key parent-a names and lists
+     * {@code team-a/app.txt} ("good") and {@code team-b/malicious.txt} ("evil"). Not yet published.
+     */
+    static TestRepository oneRoleUnderTwoDelegators() {
+        TestRepository repo = new TestRepository();
+        repo.delegate("parent-a", "team-a/*");
+        repo.delegate("parent-b", "team-b/*");
+        repo.delegateFrom("parent-a", "release", newKey(), "team-a/*");
+        repo.delegateFrom("parent-b", "release", newKey(), "team-b/*");
+        Map<String, byte[]> release = repo.delegations.get("release").targets();
+        release.put("team-a/app.txt", "good".getBytes(StandardCharsets.UTF_8));
+        release.put("team-b/malicious.txt", "evil".getBytes(StandardCharsets.UTF_8));
+        return repo;
     }
 
     /** Replaces the keys of a role in the next root version; for root, old keys co-sign that version. */
@@ -157,20 +191,30 @@ final class TestRepository {
             succinct.put("bit_length", succinctBits);
             succinct.put("name_prefix", "bin");
         } else if (!delegations.isEmpty()) {
-            ObjectNode d = signed.putObject("delegations");
-            ObjectNode keyMap = d.putObject("keys");
-            var roles = d.putArray("roles");
+            List<Edge> edges = new ArrayList<>();
             delegations.forEach((name, delegation) -> {
-                keyMap.set(keyId(delegation.key()), publicKey(delegation.key()).json());
-                ObjectNode role = roles.addObject();
-                role.put("name", name);
-                role.putArray("keyids").add(keyId(delegation.key()));
-                role.put("threshold", 1);
-                role.put("terminating", false);
-                role.putArray("paths").add(delegation.pattern());
+                if (delegatedByRoles.stream().noneMatch(e -> e.role().equals(name))) {
+                    edges.add(new Edge("targets", name, delegation.key(), delegation.pattern()));
+                }
             });
+            putDelegations(signed, edges);
         }
         return put("targets", sign(signed, keys.get("targets")));
+    }
+
+    private static void putDelegations(ObjectNode signed, List<Edge> edges) {
+        ObjectNode d = signed.putObject("delegations");
+        ObjectNode keyMap = d.putObject("keys");
+        var roles = d.putArray("roles");
+        for (Edge edge : edges) {
+            keyMap.set(keyId(edge.namedKey()), publicKey(edge.namedKey()).json());
+            ObjectNode role = roles.addObject();
+            role.put("name", edge.role());
+            role.putArray("keyids").add(keyId(edge.namedKey()));
+            role.put("threshold", 1);
+            role.put("terminating", false);
+            role.putArray("paths").add(edge.pattern());
+        }
     }
 
     byte[] publishDelegated(String role) {
@@ -181,6 +225,8 @@ final class TestRepository {
         signed.put("version", versions.get(role));
         signed.put("expires", expires.get("targets").toString());
         putTargets(signed, delegation.targets());
+        List<Edge> edges = delegatedByRoles.stream().filter(e -> e.delegator().equals(role)).toList();
+        if (!edges.isEmpty()) putDelegations(signed, edges);
         return put(role, sign(signed, List.of(delegation.key())));
     }
 

@@ -146,6 +146,35 @@ class TufClientProtocolTest {
         }
     }
 
+    /**
+     * The delegation graph of the TUF conformance suite's {@code test_cached_role_is_verified_against_current_delegator}
+     * (built here with our own test repository): targets delegates {@code team-a/*} to parent-a and {@code team-b/*}
+     * to parent-b; both delegate to a role named {@code release}, naming different keys; release is signed only with
+     * the key parent-a names, and lists a file under {@code team-b/}. Reached through parent-b, release must be
+     * verified against parent-b's key, whether or not it was verified through parent-a before in the same run.
+     */
+    @Test
+    void aRoleReachedThroughTwoDelegatorsIsVerifiedAgainstEach() throws IOException {
+        TestRepository repo = TestRepository.oneRoleUnderTwoDelegators();
+        repo.publishAll();
+        server = new RepositoryServer(repo.files);
+        Path metadata = temp.resolve("metadata");
+        Path targets = temp.resolve("targets");
+        Files.createDirectories(metadata);
+        Files.write(metadata.resolve("root.json"), repo.root(1));
+
+        // one run: release is first verified through parent-a, then looked up again through parent-b
+        assertEquals(1, client(downloadArgs(metadata, targets, "team-a/app.txt", "team-b/malicious.txt")));
+        assertEquals("good", Files.readString(targets.resolve("team-a%2Fapp.txt")));
+        assertFalse(Files.exists(targets.resolve("team-b%2Fmalicious.txt")), "the malicious target was downloaded");
+        assertTrue(stderr.contains("release") && stderr.contains("parent-b"), stderr);
+
+        // a later run, with release verified and stored from the first: the stored copy is not trusted for parent-b
+        assertEquals(1, client(downloadArgs(metadata, targets, "team-b/malicious.txt")));
+        assertFalse(Files.exists(targets.resolve("team-b%2Fmalicious.txt")), "the malicious target was downloaded");
+        assertEquals(0, client(downloadArgs(metadata, targets, "team-a/app.txt")), stderr);
+    }
+
     @Test
     void succinctHashBinsFetchOnlyTheTargetsBin() throws IOException {
         TestRepository repo = new TestRepository();

@@ -3,6 +3,7 @@ package dev.updater.schema.tuf;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,7 +27,8 @@ public final class TrustedMetadataSet {
     private Metadata<Root> root;
     private Metadata<Timestamp> timestamp;
     private Metadata<Snapshot> snapshot;
-    private final Map<String, Metadata<Targets>> targets = new LinkedHashMap<>();
+    /** Verified targets metadata by the delegation chain it was verified on (see {@link TrustedTargets}). */
+    private final Map<List<String>, TrustedTargets> targets = new LinkedHashMap<>();
 
     /**
      * Starts from a root the caller already trusts (stored locally, or pinned at bootstrap). It must be signed by its
@@ -66,13 +68,18 @@ public final class TrustedMetadataSet {
         return Optional.ofNullable(snapshot);
     }
 
-    public Optional<Metadata<Targets>> targets() {
-        return targetsRole(Targets.TYPE);
+    /** The verified top-level targets role. */
+    public Optional<TrustedTargets> targets() {
+        return Optional.ofNullable(targets.get(List.of(Targets.TYPE)));
     }
 
-    /** Verified targets metadata of the top-level targets role or a delegated role. */
-    public Optional<Metadata<Targets>> targetsRole(String roleName) {
-        return Optional.ofNullable(targets.get(roleName));
+    /**
+     * {@code roleName} as verified against {@code delegator}'s delegation, if it was; the same role reached through
+     * another delegator is a different entry, verified against that delegator's keys.
+     */
+    public Optional<TrustedTargets> delegatedTargets(TrustedTargets delegator, String roleName) {
+        requireOwn(delegator);
+        return Optional.ofNullable(targets.get(TrustedTargets.chainOf(delegator, roleName)));
     }
 
     /**
@@ -167,17 +174,36 @@ public final class TrustedMetadataSet {
         return next;
     }
 
-    /** Offers top-level targets metadata (delegated to by root). */
-    public Metadata<Targets> updateTargets(byte[] bytes) {
-        return updateDelegatedTargets(bytes, Targets.TYPE, Root.TYPE);
+    /**
+     * Offers top-level targets metadata (delegated to by root). Its length, hashes and version must match snapshot;
+     * it must be signed by root's threshold for targets and not be expired.
+     */
+    public TrustedTargets updateTargets(byte[] bytes) {
+        Metadata<Targets> next = checkedTargets(bytes, Targets.TYPE);
+        root.signed().verifyDelegate(Targets.TYPE, next);
+        return accept(next, Targets.TYPE, TrustedTargets.topLevel(next));
     }
 
     /**
-     * Offers targets metadata of {@code roleName}, delegated to by {@code delegatorName} (already trusted, or
-     * {@code root} for the top-level targets role). Its length, hashes and version must match snapshot; it must be
-     * signed by the delegator's threshold and not be expired.
+     * Offers targets metadata of {@code roleName} as reached through {@code delegator}, which this set verified. The
+     * same checks as {@link #updateTargets}, against the threshold and keys {@code delegator} gives {@code roleName}.
+     * A role reachable through several delegators is verified once for each of them.
      */
-    public Metadata<Targets> updateDelegatedTargets(byte[] bytes, String roleName, String delegatorName) {
+    public TrustedTargets updateDelegatedTargets(byte[] bytes, String roleName, TrustedTargets delegator) {
+        requireOwn(delegator);
+        Metadata<Targets> next = checkedTargets(bytes, roleName);
+        delegator.signed().verifyDelegate(delegator.role(), roleName, next);
+        return accept(next, roleName, delegator.child(roleName, next));
+    }
+
+    private void requireOwn(TrustedTargets delegator) {
+        if (targets.get(delegator.chain()) != delegator) {
+            throw new IllegalStateException("delegator '" + delegator + "' was not verified by this set");
+        }
+    }
+
+    /** The checks that do not depend on the delegator: order, size, length and hashes listed by snapshot. */
+    private Metadata<Targets> checkedTargets(byte[] bytes, String roleName) {
         if (snapshot == null) throw new IllegalStateException("targets need a trusted snapshot first");
         checkFinalSnapshot();
         MetaFile expected = snapshot.signed().metaFor(roleName).orElseThrow(() ->
@@ -186,21 +212,19 @@ public final class TrustedMetadataSet {
         checkSize(roleName, bytes);
         expected.verifyLengthAndHashes(roleName + " metadata (as listed by snapshot v" + snapshot.signed().version()
                 + ")", bytes);
-        Metadata<Targets> next = Metadata.targets(bytes);
-        if (delegatorName.equals(Root.TYPE)) {
-            root.signed().verifyDelegate(roleName, next);
-        } else {
-            Metadata<Targets> delegator = targets.get(delegatorName);
-            if (delegator == null) throw new IllegalStateException("delegator '" + delegatorName + "' is not trusted");
-            delegator.signed().verifyDelegate(delegatorName, roleName, next);
-        }
+        return Metadata.targets(bytes);
+    }
+
+    /** The checks after the signatures (the specification's order), then the metadata is trusted on its chain. */
+    private TrustedTargets accept(Metadata<Targets> next, String roleName, TrustedTargets trusted) {
+        MetaFile expected = snapshot.signed().metaFor(roleName).orElseThrow();
         if (next.signed().version() != expected.version()) {
             throw new VersionMismatchException(roleName, next.signed().version(), expected.version(),
                     "snapshot version " + snapshot.signed().version());
         }
         checkNotExpired(roleName, next);
-        targets.put(roleName, next);
-        return next;
+        targets.put(trusted.chain(), trusted);
+        return trusted;
     }
 
     private void checkFinalSnapshot() {

@@ -129,10 +129,12 @@ class TufVectorsTest {
         TrustedMetadataSet trusted = new TrustedMetadataSet(read("repository/metadata/root.json"), BEFORE_EXPIRY);
         assertTrue(trusted.updateTimestamp(read("repository/metadata/timestamp.json")));
         trusted.updateSnapshot(read("repository/metadata/snapshot.json"), false);
-        trusted.updateTargets(read("repository/metadata/targets.json"));
-        trusted.updateDelegatedTargets(read("repository/metadata/role1.json"), "role1", "targets");
-        trusted.updateDelegatedTargets(read("repository/metadata/role2.json"), "role2", "role1");
-        assertEquals(1, trusted.targetsRole("role2").orElseThrow().signed().version());
+        TrustedTargets targets = trusted.updateTargets(read("repository/metadata/targets.json"));
+        TrustedTargets role1 = trusted.updateDelegatedTargets(read("repository/metadata/role1.json"), "role1", targets);
+        trusted.updateDelegatedTargets(read("repository/metadata/role2.json"), "role2", role1);
+        TrustedTargets role2 = trusted.delegatedTargets(role1, "role2").orElseThrow();
+        assertEquals(1, role2.signed().version());
+        assertEquals(List.of("targets", "role1", "role2"), role2.chain());
     }
 
     /**
