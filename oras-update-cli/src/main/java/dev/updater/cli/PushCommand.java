@@ -6,14 +6,17 @@ import dev.updater.publish.DeltaOptions;
 import dev.updater.publish.PatchReport;
 import dev.updater.publish.PublishRequest;
 import dev.updater.publish.PublishResult;
-import dev.updater.publish.Publisher;
+import dev.updater.publish.ReleasePublication;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
 import dev.updater.schema.Json;
+import dev.updater.schema.RepositoryTags;
 import dev.updater.schema.SemVer;
 import dev.updater.schema.UpdateManifest;
+import dev.updater.signing.SignatureEndorsement;
 import dev.updater.signing.SignatureStore;
 import dev.updater.signing.SigningKey;
+import dev.updater.tuf.TrustEndorsement;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +38,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "push",
         description = {
-            "Publish a release: upload each target's payload, the update manifest and the release manifest, tag it "
-                    + "with its version, and move each --channel tag to it. Prints the release digest.",
+            "Publish a release as one transaction: check keys, trust and channels; upload each target's payload, "
+                    + "the update manifest and the release manifest (by digest); sign it (--key) and list it in TUF "
+                    + "targets (--trust-keys); only then tag it with its version and move each --channel tag to it. "
+                    + "A failure at any step leaves every tag where it was. Prints the release digest.",
             "",
             "Publishing the same version with the same files again is a no-op that prints the same digest; with "
                     + "different files it is refused (versions are immutable). With SOURCE_DATE_EPOCH set, the same "
@@ -112,6 +117,11 @@ final class PushCommand implements Callable<Integer> {
                     + "instead of uploading them: promoting a release between repositories moves no payload bytes.")
     String mountFrom;
 
+    @Option(names = "--allow-channel-downgrade",
+            description = "Move --channel tags even to a lower version than they point at (e.g. to withdraw a bad "
+                    + "release); without it such a push is refused before anything is uploaded.")
+    boolean allowChannelDowngrade;
+
     @Option(names = "--delta-from", paramLabel = "N", defaultValue = "3",
             description = "Make binary patches to this release from each target's payload in the N newest earlier "
                     + "versions of the repository (default: ${DEFAULT-VALUE}; 0 = no patches). Devices that hold one "
@@ -139,13 +149,22 @@ final class PushCommand implements Callable<Integer> {
                 Optional.ofNullable(revision).or(PushCommand::ciRevision), deltaOptions(), parseSize(chunkSize));
         Optional<SigningKey> key = signing.load(); // before uploading: a wrong password must cost nothing
         PublishResult result;
-        Optional<SignatureStore.Signed> signed;
+        Optional<SignatureEndorsement> signature;
+        Optional<TrustEndorsement> trust;
         try (ReleaseStore s = store.openForPush(ref, Optional.ofNullable(mountFrom))) {
-            Optional<TufPushOptions.Signer> tuf = tufPush.prepare(s); // before uploading, like the signing key
-            result = new Publisher(s, progress.listener(json, spec.commandLine().getOut(), spec.commandLine().getErr())).publish(request);
-            signed = key.map(k -> new SignatureStore(s).sign(result.digest(), ref.storeName(), k));
-            tuf.ifPresent(t -> t.addRelease(result, request.channels(), progress.quiet() || json
-                    ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr()));
+            signature = key.map(k -> new SignatureEndorsement(s, ref.storeName(), k));
+            trust = tufPush.prepare(s, request.channels()); // keys and trust checked before uploading
+            List<ReleasePublication.Endorsement> endorsements = new ArrayList<>();
+            signature.ifPresent(endorsements::add);
+            trust.ifPresent(endorsements::add);
+            result = new ReleasePublication(s, progress.listener(json, spec.commandLine().getOut(),
+                    spec.commandLine().getErr())).publish(request, new ReleasePublication.Policy(allowChannelDowngrade),
+                    endorsements);
+        }
+        Optional<SignatureStore.Signed> signed = signature.flatMap(SignatureEndorsement::signed);
+        if (!json && !progress.quiet()) {
+            trust.ifPresent(t -> spec.commandLine().getErr().println("Signed it into TUF targets: "
+                    + String.join(", ", t.addedTargets())));
         }
         print(ref, result, signed);
         return ExitCode.OK;
@@ -219,12 +238,9 @@ final class PushCommand implements Callable<Integer> {
 
     private List<String> parseChannels() {
         for (String c : channels) {
-            if (!UpdateManifest.isValidChannel(c)) {
-                throw new UsageException("channel '" + c + "' is not valid: use tag characters, and not a version");
-            }
-            if (c.startsWith(dev.updater.tuf.OciMetadataLayout.TAG_PREFIX)) {
-                throw new UsageException("channel '" + c + "': tags starting with 'tuf-' hold TUF metadata");
-            }
+            RepositoryTags.channelProblem(c).ifPresent(problem -> {
+                throw new UsageException("channel '" + c + "' cannot be used: " + problem);
+            });
         }
         return List.copyOf(new java.util.LinkedHashSet<>(channels));
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
 import dev.updater.schema.Json;
+import dev.updater.schema.RepositoryTags;
 import dev.updater.schema.SemVer;
 import dev.updater.schema.UpdateManifest;
 import java.io.PrintWriter;
@@ -47,12 +48,10 @@ final class VersionsCommand implements Callable<Integer> {
         List<SemVer> versions = new ArrayList<>();
         List<String> channels = new ArrayList<>();
         for (String tag : tags) {
-            Optional<SemVer> v = SemVer.fromTag(tag);
-            if (v.isPresent()) {
-                versions.add(v.get());
-            } else if (UpdateManifest.isValidChannel(tag) && !tag.startsWith("sha256-")
-                    && dev.updater.tuf.OciMetadataLayout.parseTag(tag).isEmpty()) {
-                channels.add(tag);
+            switch (RepositoryTags.kindOf(tag)) {
+                case VERSION -> versions.add(RepositoryTags.versionOf(tag).orElseThrow());
+                case CHANNEL -> channels.add(tag);
+                default -> { } // signatures, trust metadata and foreign tags are neither
             }
         }
         versions.sort(null);

@@ -11,6 +11,7 @@ import dev.updater.schema.Digest;
 import dev.updater.schema.ImageManifest;
 import dev.updater.schema.MediaTypes;
 import dev.updater.schema.OciDescriptor;
+import dev.updater.schema.RepositoryTags;
 import dev.updater.schema.TargetPayload;
 import dev.updater.schema.UpdateManifest;
 import java.io.IOException;
@@ -31,9 +32,10 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Publishes a release: payload blobs, the update manifest as config blob, the release manifest under the version
- * tag, then the channel tags. Publishing the same version with the same payloads again changes nothing and returns
- * the existing digest (CI retries are safe); with other payloads it is refused.
+ * Stages a release: payload blobs, patches, the update manifest as config blob, and the release manifest pushed by
+ * its digest; no tag moves here ({@link #moveTags} does that, last, once {@link ReleasePublication} has the
+ * release's signatures and trust entries in place). Staging the same version with the same payloads again uploads
+ * nothing and returns the existing digest (CI retries are safe); with other payloads it is refused.
  */
 public final class Publisher {
     private final ReleaseStore store;
@@ -70,7 +72,8 @@ public final class Publisher {
         });
     }
 
-    public PublishResult publish(PublishRequest request) {
+    /** Uploads everything the release needs and its manifest by digest; the result lists the tags still to move. */
+    public PublishResult stage(PublishRequest request) {
         Map<String, TargetPayload> targets = new TreeMap<>();
         for (Map.Entry<String, Path> t : request.targets().entrySet()) {
             targets.put(t.getKey(), describePayload(t.getValue(), request.chunkSize()));
@@ -162,14 +165,27 @@ public final class Publisher {
         ImageManifest manifest = new ImageManifest(Optional.of(MediaTypes.UPDATE_MANIFEST), configDescriptor, layers,
                 Optional.empty(), manifestAnnotations(request));
         byte[] manifestBytes = manifest.toBytes();
-        String versionTag = request.version().toTag();
-        Digest digest = store.pushManifest(manifestBytes, MediaTypes.OCI_MANIFEST, versionTag);
-        List<String> tags = new ArrayList<>(List.of(versionTag));
-        for (String channel : request.channels()) {
-            store.pushManifest(manifestBytes, MediaTypes.OCI_MANIFEST, channel);
-            tags.add(channel);
+        Digest digest = store.pushManifest(manifestBytes, MediaTypes.OCI_MANIFEST, Digest.of(manifestBytes).toString());
+        return new PublishResult(digest, update, tagsToMove(request), false, uploaded, skipped, bytes,
+                patchMaker.reports());
+    }
+
+    private static List<String> tagsToMove(PublishRequest request) {
+        List<String> tags = new ArrayList<>(List.of(RepositoryTags.versionTag(request.version())));
+        tags.addAll(request.channels());
+        return tags;
+    }
+
+    /**
+     * Points the release's tags at its manifest: the version tag (unless it already did) and each channel. The
+     * manifest is read back by digest, so the tags get exactly the bytes that were signed and registered.
+     */
+    public void moveTags(PublishResult staged) {
+        byte[] manifestBytes = store.fetchManifest(staged.digest().toString()).bytes();
+        for (String tag : staged.tags()) {
+            if (staged.alreadyPublished() && RepositoryTags.versionOf(tag).isPresent()) continue;
+            store.pushManifest(manifestBytes, MediaTypes.OCI_MANIFEST, tag);
         }
-        return new PublishResult(digest, update, tags, false, uploaded, skipped, bytes, patchMaker.reports());
     }
 
     private static Path createWorkDir() {
@@ -206,13 +222,7 @@ public final class Publisher {
                     + store.describe() + " (" + existing.digest() + ") with other payloads or product; versions are "
                     + "immutable because devices may have installed them: publish a new version");
         }
-        byte[] manifestBytes = store.fetchManifest(existing.digest().toString()).bytes();
-        List<String> tags = new ArrayList<>(List.of(request.version().toTag()));
-        for (String channel : request.channels()) {
-            store.pushManifest(manifestBytes, MediaTypes.OCI_MANIFEST, channel);
-            tags.add(channel);
-        }
-        return new PublishResult(existing.digest(), existing.update(), tags, true, 0, 0, 0, List.of());
+        return new PublishResult(existing.digest(), existing.update(), tagsToMove(request), true, 0, 0, 0, List.of());
     }
 
     private static Map<String, String> manifestAnnotations(PublishRequest request) {

@@ -22,7 +22,7 @@ public final class OciMetadataLayout {
     public static final String ARTIFACT_TYPE = "application/vnd.updater.tuf.v1";
     public static final String METADATA_MEDIA_TYPE = "application/vnd.updater.tuf.metadata.v1+json";
     public static final String ANNOTATION_ROLE = "dev.updater.tuf.role";
-    public static final String TAG_PREFIX = "tuf-";
+    public static final String TAG_PREFIX = dev.updater.schema.RepositoryTags.TRUST_PREFIX;
     /** The OCI empty descriptor's content: the config of every metadata manifest. */
     public static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.US_ASCII);
     public static final OciDescriptor EMPTY_CONFIG_DESCRIPTOR = new OciDescriptor(MediaTypes.OCI_EMPTY,

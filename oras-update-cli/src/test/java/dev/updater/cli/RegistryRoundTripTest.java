@@ -172,7 +172,7 @@ class RegistryRoundTripTest {
         Path app = file("app", 100, 7);
         for (String v : List.of("1.10.0", "1.2.0", "1.3.0+build.5", "1.2.0-rc.1", "1.2.0-alpha")) {
             json(CliRunner.run("push", repo("order"), "--plain-http", "--version", v, "--target", "t=" + app,
-                    "--channel", "beta", "--json"));
+                    "--channel", "beta", "--allow-channel-downgrade", "--json"));
         }
         JsonNode listed = json(CliRunner.run("versions", repo("order"), "--plain-http", "--json"));
         // build metadata travels through the tag as '_' and comes back as '+'

@@ -135,7 +135,8 @@ class TufRegistryTest {
                 dir.resolve("no-trust").toString(), "--plain-http");
         assertArrayEquals(Files.readAllBytes(v100), Files.readAllBytes(dir.resolve("untrusted")));
 
-        push(repo, "9.0.0", 9, http); // no --trust-keys: moves 'stable' to an unsigned release
+        // no --trust-keys (a push with write access alone can do this): moves 'stable' to an unsigned release
+        push(repo, "9.0.0", 9, with(http, "--no-trust"));
         ok("pull", repo + ":stable", "--target", "t", "--install-root", device.toString(), "--plain-http");
         assertEquals(Path.of("versions/1.2.0"), Files.readSymbolicLink(device.resolve("current")));
         CliRunner.Result unsigned = CliRunner.run("pull", repo + ":9.0.0", "--target", "t", "--install-root",

@@ -1,0 +1,116 @@
+package dev.updater.tuf;
+
+import dev.updater.publish.PublishResult;
+import dev.updater.publish.ReleasePublication;
+import dev.updater.registry.ReleaseStore;
+import dev.updater.registry.VerifiedManifest;
+import dev.updater.schema.tuf.Root;
+import dev.updater.schema.tuf.Snapshot;
+import dev.updater.schema.tuf.Targets;
+import dev.updater.schema.tuf.Timestamp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A release's entries in the repository's TUF targets ({@code PRODUCT/VERSION}, {@code PRODUCT/channels/CHANNEL}),
+ * then new snapshot and timestamp versions, as one step of a {@link ReleasePublication}. The keys are loaded and
+ * matched against the repository's current root, and its trust metadata downloaded and verified, when this is
+ * created — before the release is uploaded.
+ */
+public final class TrustEndorsement implements ReleasePublication.Endorsement {
+    private final ReleaseStore store;
+    private final List<String> channels;
+    private final SigningKey targets;
+    private final SigningKey snapshot;
+    private final SigningKey timestamp;
+    private final Path dir;
+    private final boolean temporary;
+    private final OciTrustMirror mirror;
+    private final RepositoryPublisher publisher;
+    private List<String> added = List.of();
+
+    /**
+     * @param keysDir {@code targets.pem}, {@code snapshot.pem}, {@code timestamp.pem} as {@code update trust init}
+     *     wrote them
+     * @param workingCopy where to keep the working copy of the metadata (default: a temporary directory)
+     */
+    public TrustEndorsement(ReleaseStore store, Path keysDir, Optional<Path> workingCopy, List<String> channels) {
+        this.store = store;
+        this.channels = List.copyOf(channels);
+        if (!OciTrustMirror.hasTrust(store)) {
+            throw new TrustStateException(store.describe() + " has no TUF metadata (no tag tuf-root.1); create it "
+                    + "with 'update trust init --registry REF --repo DIR --keys " + keysDir + "'");
+        }
+        this.targets = SigningKey.read(keysDir.resolve("targets.pem"));
+        this.snapshot = SigningKey.read(keysDir.resolve("snapshot.pem"));
+        this.timestamp = SigningKey.read(keysDir.resolve("timestamp.pem"));
+        this.temporary = workingCopy.isEmpty();
+        try {
+            this.dir = workingCopy.isPresent() ? workingCopy.get() : Files.createTempDirectory("update-trust-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.publisher = new RepositoryPublisher(dir, Clock.systemUTC());
+        this.mirror = new OciTrustMirror(store);
+        try {
+            mirror.download(publisher.metadataDir());
+            Root root = publisher.currentRoot().signed();
+            requireListed(root, Targets.TYPE, targets, keysDir);
+            requireListed(root, Snapshot.TYPE, snapshot, keysDir);
+            requireListed(root, Timestamp.TYPE, timestamp, keysDir);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** A key the root does not list for its role would sign metadata every device refuses: refuse it up front. */
+    private void requireListed(Root root, String role, SigningKey key, Path keysDir) {
+        if (!root.role(role).keyIds().contains(key.keyId())) {
+            close();
+            throw new KeyFileException(keysDir.resolve(role + ".pem"), "is not a " + role + " key of "
+                    + store.describe() + " (its root version " + root.version() + " lists key id(s) "
+                    + String.join(", ", root.role(role).keyIds()) + ", this is " + key.keyId() + "); nothing was "
+                    + "uploaded: give the --trust-keys directory of this repository");
+        }
+    }
+
+    /** Everything was checked when this was created. */
+    @Override
+    public void check() {}
+
+    @Override
+    public void endorse(PublishResult staged) {
+        VerifiedManifest manifest = store.fetchManifest(staged.digest().toString());
+        var entries = ReleaseTargets.entriesFor(staged.update().product(), staged.update().version(), manifest,
+                staged.update().sortedTargets().keySet(), channels);
+        try {
+            publisher.addTargets(entries, targets, snapshot, timestamp);
+            mirror.upload(publisher.metadataDir());
+        } finally {
+            close();
+        }
+        added = List.copyOf(entries.keySet());
+    }
+
+    /** The target paths {@link #endorse} signed into targets. */
+    public List<String> addedTargets() {
+        return added;
+    }
+
+    private void close() {
+        if (!temporary) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a leftover temporary directory is harmless
+        }
+    }
+}
