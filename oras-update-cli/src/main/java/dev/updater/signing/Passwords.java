@@ -1,8 +1,9 @@
 package dev.updater.signing;
 
-import dev.updater.cli.UsageException;
 import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,7 +35,7 @@ public final class Passwords {
             if (console.isPresent()) {
                 return prompt(console.get(), keyDescription, confirm);
             }
-            throw new UsageException("a password is needed for " + keyDescription + ": set " + ENVIRONMENT_VARIABLE
+            throw new PasswordException("a password is needed for " + keyDescription + ": set " + ENVIRONMENT_VARIABLE
                     + ", pass --password-file FILE, or run on a terminal to be asked");
         };
     }
@@ -46,12 +47,20 @@ public final class Passwords {
                 Optional.ofNullable(System.console()), keyDescription, confirm);
     }
 
+    /** A password file is read with a cap, so a wrong path (a device, a huge file) fails fast. */
+    private static final int MAX_PASSWORD_FILE = 64 * 1024;
+
     static char[] readPasswordFile(Path file) {
         String text;
-        try {
-            text = Files.readString(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_PASSWORD_FILE + 1);
+            if (bytes.length > MAX_PASSWORD_FILE) {
+                throw new PasswordException("the password file " + file + " is over " + MAX_PASSWORD_FILE
+                        + " bytes: is it the right file?");
+            }
+            text = new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UsageException("cannot read the password file " + file + ": " + e.getMessage(), e);
+            throw new PasswordException("cannot read the password file " + file + ": " + e.getMessage(), e);
         }
         // Files written with echo end in a newline that is not part of the password.
         if (text.endsWith("\r\n")) {
@@ -65,7 +74,7 @@ public final class Passwords {
     private static char[] prompt(Console console, String keyDescription, boolean confirm) {
         char[] first = console.readPassword("Password for %s: ", keyDescription);
         if (first == null) {
-            throw new UsageException("no password entered (end of input)");
+            throw new PasswordException("no password entered (end of input)");
         }
         if (confirm) {
             char[] second = console.readPassword("Repeat the password: ");
@@ -75,7 +84,7 @@ public final class Passwords {
             }
             if (!same) {
                 Arrays.fill(first, '\0');
-                throw new UsageException("the two passwords differ; nothing was written");
+                throw new PasswordException("the two passwords differ; nothing was written");
             }
         }
         return first;

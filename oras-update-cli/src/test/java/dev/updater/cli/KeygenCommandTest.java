@@ -28,6 +28,17 @@ class KeygenCommandTest {
     }
 
     @Test
+    void aPasswordFileThatIsADeviceOrHugeIsAUsageErrorNotAnOutOfMemory() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = run(out, err, "keygen", "--output-prefix", dir.resolve("k").toString(), "--password-file",
+                "/dev/zero");
+        assertEquals(ExitCode.USAGE, code, err.toString());
+        assertTrue(err.toString().contains("/dev/zero") && err.toString().contains("bytes"), err.toString());
+        assertFalse(Files.exists(dir.resolve("k.key")));
+    }
+
+    @Test
     void keygenWritesAnEncryptedKeyOnlyTheOwnerCanReadAndItsPublicKey() throws Exception {
         for (KeyAlgorithm algorithm : KeyAlgorithm.values()) {
             Path passwordFile = dir.resolve("pw-" + algorithm);
