@@ -25,6 +25,9 @@ public final class Main {
         cli.setParameterExceptionHandler((e, args1) -> {
             PrintWriter w = e.getCommandLine().getErr();
             w.println("update: " + e.getMessage());
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+                CommandLine.UnmatchedArgumentException.printSuggestions(unmatched, w);
+            }
             w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return ExitCode.USAGE;
         });
@@ -37,12 +40,14 @@ public final class Main {
     /**
      * The command tree for one call. Introspecting all the subcommands' annotations is most of a short call's start-up
      * (about 0.2 s, as much as the JVM's own start), so {@code update SUB ...} builds only SUB's command under a bare
-     * {@code update} root; any other command line (options first, a misspelt or no subcommand) gets the whole tree.
+     * {@code update} root; any other command line (options first, a misspelt or no subcommand, {@code help}, which
+     * describes the others) gets the whole tree.
      */
     static CommandLine commandLine(String[] args) {
         if (args.length > 0) {
             for (Class<?> subcommand : UpdateCommand.class.getAnnotation(Command.class).subcommands()) {
-                if (subcommand.getAnnotation(Command.class).name().equals(args[0])) {
+                if (subcommand != CommandLine.HelpCommand.class
+                        && subcommand.getAnnotation(Command.class).name().equals(args[0])) {
                     CommandLine root = new CommandLine(CommandSpec.wrapWithoutInspection(new UpdateCommand())
                             .name("update"));
                     root.addSubcommand(new CommandLine(subcommand));

@@ -15,7 +15,7 @@ public final class StoreOptions {
             description = "Talk HTTP, not HTTPS, to the registry (for registries on loopback or a lab network).")
     boolean plainHttp;
 
-    @Option(names = "--username", paramLabel = "USER",
+    @Option(names = {"-u", "--username"}, paramLabel = "USER",
             description = "Registry user name; the password is read from standard input (--password-stdin).")
     String username;
 

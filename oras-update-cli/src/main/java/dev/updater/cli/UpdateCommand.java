@@ -1,5 +1,6 @@
 package dev.updater.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -44,6 +45,8 @@ import picocli.CommandLine.Spec;
             StatusCommand.class,
             RollbackCommand.class,
             TrustCommand.class,
+            CompletionCommand.class,
+            CommandLine.HelpCommand.class,
         })
 public final class UpdateCommand implements Runnable {
     @Spec
