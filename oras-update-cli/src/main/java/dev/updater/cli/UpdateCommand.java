@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
             VersionsCommand.class,
             VersionCommand.class,
             CdsTrainingCommand.class,
+            ManPagesCommand.class,
             DiffCommand.class,
             PatchCommand.class,
             TufClientCommand.class,

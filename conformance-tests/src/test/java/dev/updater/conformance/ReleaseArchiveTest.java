@@ -1,0 +1,96 @@
+package dev.updater.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release archive {@code update-VERSION.tar.gz}, as a user installs it: extracted anywhere, it runs, ships its
+ * man pages, completions and NOTICE, and makes its own start-up archive on the first call (the build's one is for the
+ * build's location only), which the JVM then accepts at the new place.
+ */
+class ReleaseArchiveTest {
+    @TempDir
+    Path dir;
+
+    private static Path archive() throws IOException {
+        Path target = Cli.launcher().getParent().getParent().getParent();
+        try (Stream<Path> files = Files.list(target)) {
+            List<Path> archives = files.filter(p -> p.getFileName().toString().matches("update-.+\\.tar\\.gz"))
+                    .toList();
+            assertEquals(1, archives.size(), "one release archive in " + target + ": " + archives);
+            return archives.get(0);
+        }
+    }
+
+    @Test
+    void extractedAnywhereItRunsAndMakesItsOwnStartUpArchive() throws IOException {
+        Path archive = archive();
+        Cli.Result untar = Cli.run(List.of("tar", "-xzf", archive.toString(), "-C", dir.toString()), Map.of());
+        assertEquals(0, untar.exitCode(), untar::toString);
+        String top = archive.getFileName().toString().replace(".tar.gz", "");
+        Path home = dir.resolve(top);
+        Path launcher = home.resolve("bin/update");
+        assertTrue(Files.getPosixFilePermissions(launcher).contains(PosixFilePermission.OTHERS_EXECUTE));
+
+        Path cache = dir.resolve("cache");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString());
+        Cli.Result first = Cli.run(List.of(launcher.toString(), "version"), env);
+        assertEquals(0, first.exitCode(), first::toString);
+        assertTrue(first.out().startsWith("update "), first::toString);
+        assertEquals("", first.err(), "the first call makes the archive quietly");
+        List<Path> made;
+        try (Stream<Path> files = Files.list(cache.resolve("update"))) {
+            made = files.toList();
+        }
+        assertEquals(1, made.size(), made::toString);
+        assertTrue(made.get(0).getFileName().toString().endsWith(".jsa"), made::toString);
+        assertTrue(Files.size(made.get(0)) > 1_000_000, "the archive holds the trained classes");
+
+        // -Xshare:on makes the JVM fail rather than silently run without the archive
+        Map<String, String> strict = Map.of("XDG_CACHE_HOME", cache.toString(), "UPDATE_JAVA_OPTS", "-Xshare:on");
+        Cli.Result second = Cli.run(List.of(launcher.toString(), "pull", "--help"), strict);
+        assertEquals(0, second.exitCode(), second::toString);
+
+        Cli.Result exitCode = Cli.run(List.of(launcher.toString(), "pull", "oci:" + dir.resolve("none") + ":1.0.0",
+                "--target", "t", "--output", dir.resolve("out").toString()), strict);
+        assertEquals(3, exitCode.exitCode(), "the launcher keeps the command's exit code: " + exitCode);
+    }
+
+    @Test
+    void itShipsManPagesCompletionsAndANotice() throws IOException {
+        Path archive = archive();
+        Cli.Result list = Cli.run(List.of("tar", "-tzf", archive.toString()), Map.of());
+        assertEquals(0, list.exitCode(), list::toString);
+        String top = archive.getFileName().toString().replace(".tar.gz", "") + "/";
+        for (String entry : List.of("bin/update", "lib/oras-update-cli.jar", "NOTICE", "share/man/man1/update.1",
+                "share/man/man1/update-pull.1", "share/man/man1/update-push.1",
+                "share/bash-completion/completions/update", "share/zsh/site-functions/_update",
+                "share/fish/vendor_completions.d/update.fish")) {
+            assertTrue(list.out().lines().anyMatch(l -> l.equals(top + entry)), entry + " missing:\n" + list.out());
+        }
+        assertTrue(list.out().lines().noneMatch(l -> l.endsWith(".jsa")), "no archive tied to the build's path");
+
+        Cli.Result untar = Cli.run(List.of("tar", "-xzf", archive.toString(), "-C", dir.toString()), Map.of());
+        assertEquals(0, untar.exitCode(), untar::toString);
+        Path home = dir.resolve(top);
+        Cli.Result man = Cli.run(List.of("groff", "-man", "-Tascii", "-P-cbu",
+                home.resolve("share/man/man1/update-pull.1").toString()), Map.of());
+        assertEquals(0, man.exitCode(), man::toString);
+        assertTrue(man.out().contains("update-pull") && man.out().contains("--install-root"), man::toString);
+        Cli.Result root = Cli.run(List.of("groff", "-man", "-Tascii", "-P-cbu",
+                home.resolve("share/man/man1/update.1").toString()), Map.of());
+        assertTrue(root.out().contains("Exit codes") && root.out().contains("update-pull(1)"), root::toString);
+        String notice = Files.readString(home.resolve("NOTICE"));
+        assertTrue(notice.contains("picocli") && notice.contains("Bouncy Castle"), notice);
+    }
+}
