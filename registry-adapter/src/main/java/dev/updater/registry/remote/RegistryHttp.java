@@ -2,28 +2,32 @@ package dev.updater.registry.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.tools.jib.api.Credential;
+import dev.updater.registry.RegistryException;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.RegistryUnauthorizedException;
+import dev.updater.registry.Untrusted;
 import dev.updater.schema.Json;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -109,6 +113,14 @@ public final class RegistryHttp {
             try {
                 HttpResponse<T> response = sendOnce(request, handler, true);
                 int status = response.statusCode();
+                if ((status == 401 || status == 403) && !sameOrigin(response.uri())) {
+                    // Whoever a redirect or link led us to has no claim on our credentials or token service.
+                    discard(response);
+                    throw new RegistryUnauthorizedException(registry + " sent " + request.method() + " "
+                            + request.uri().getPath() + " on to " + Untrusted.quote(hostPort(response.uri()))
+                            + ", which refused it (HTTP " + status + "); credentials for " + registry
+                            + " are never sent to another host");
+                }
                 if (status == 401 || status == 403) {
                     List<Challenge> challenges = Challenge.parse(response.headers().allValues("WWW-Authenticate"));
                     discard(response);
@@ -125,16 +137,26 @@ public final class RegistryHttp {
                     throw unauthorized(request, status, challenges);
                 }
                 if (status == 429 || status >= 500) {
-                    retryAfter = parseRetryAfter(response);
+                    Optional<RetryAfter> wish = RetryAfter.parse(response.headers().firstValue("Retry-After"),
+                            Instant.now());
                     discard(response);
-                    lastFailure = new RegistryNetworkException(registry + " answered HTTP " + status + " to "
-                            + request.method() + " " + request.uri().getPath());
+                    String answer = registry + " answered HTTP " + status + " to " + request.method() + " "
+                            + request.uri().getPath();
+                    if (wish.isPresent()) {
+                        checkWillingToWait(answer, wish.get(), retry, deadline);
+                        retryAfter = wish.get().delay();
+                    }
+                    lastFailure = new RegistryNetworkException(answer);
                 } else {
                     return response;
                 }
             } catch (IOException e) {
-                lastFailure = new RegistryNetworkException(describe(e) + " (" + request.method() + " "
-                        + request.uri().getPath() + ")", e);
+                Optional<RegistryException> permanent = TransportFailures.permanent(e,
+                        hostPort(request.uri()), String.valueOf(request.uri().getHost()),
+                        "https".equals(request.uri().getScheme()));
+                if (permanent.isPresent()) throw permanent.get();
+                lastFailure = new RegistryNetworkException(TransportFailures.describe(e) + " (" + request.method()
+                        + " " + request.uri().getPath() + ")", e);
             }
             if (attempt >= retry.maxAttempts() || System.nanoTime() > deadline) {
                 throw new RegistryNetworkException(lastFailure.getMessage() + "; gave up after " + attempt
@@ -145,11 +167,39 @@ public final class RegistryHttp {
         }
     }
 
+    /**
+     * A server that asks us to come back later than we are prepared to wait gets its answer now rather than after a
+     * shorter wait it did not ask for (which would only earn another 429) or a wait that outlives the retry budget.
+     */
+    private static void checkWillingToWait(String answer, RetryAfter wish, RetryPolicy retry, long deadline) {
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        Duration limit = retry.longestServerWait().compareTo(left) < 0 ? retry.longestServerWait() : left;
+        if (retry.maxAttempts() > 1 && wish.delay().compareTo(limit) > 0) {
+            throw new RegistryNetworkException(answer + " and asked to retry after " + describe(wish.delay())
+                    + " (Retry-After: " + Untrusted.quote(wish.sent(), 80) + "), longer than this command waits ("
+                    + describe(limit) + "); gave up without retrying. Try again later.");
+        }
+    }
+
+    private static String describe(Duration d) {
+        long s = d.getSeconds();
+        return s >= 86_400 ? (s / 86_400) + " days" : s >= 3600 ? (s / 3600) + " h" : s + " s";
+    }
+
+    private static String hostPort(URI uri) {
+        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        return uri.getHost() + ":" + port;
+    }
+
     private <T> HttpResponse<T> sendOnce(Request request, HttpResponse.BodyHandler<T> handler, boolean withAuth)
             throws IOException {
         URI uri = request.uri();
-        boolean sameOrigin = true;
-        for (int hop = 0; hop < 6; hop++) {
+        // Credentials go only to the registry itself: a pagination link, an upload location or a redirect may name
+        // another host, and the registry's answers are not ours to trust with where our password goes.
+        boolean sameOrigin = sameOrigin(uri);
+        Set<URI> visited = new LinkedHashSet<>();
+        for (int hop = 0; ; hop++) {
+            visited.add(uri);
             HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout);
             request.headers().forEach(b::header);
             b.header("User-Agent", "update/1 (oci-update-toolchain)");
@@ -174,12 +224,42 @@ public final class RegistryHttp {
                 return response;
             }
             discard(response);
-            URI next = uri.resolve(location.get());
-            sameOrigin = sameOrigin && next.getScheme().equals(base.getScheme())
-                    && next.getAuthority().equals(base.getAuthority());
+            URI next = redirectTarget(request, uri, location.get());
+            if (visited.contains(next) || hop >= MAX_REDIRECTS) {
+                // The same answer would come on every retry: report it now.
+                throw new RegistryProtocolException(registry + " sent " + request.method() + " "
+                        + request.uri().getPath() + (visited.contains(next) ? " round a redirect loop" : " through more "
+                        + "than " + MAX_REDIRECTS + " redirects") + " (last Location: " + Untrusted.quote(location.get())
+                        + "); the registry or a proxy in front of it is misconfigured");
+            }
+            sameOrigin = sameOrigin && sameOrigin(next);
             uri = next;
         }
-        throw new IOException("too many redirects from " + request.uri());
+    }
+
+    private static final int MAX_REDIRECTS = 5;
+
+    /** Where a redirect points: an absolute http(s) URL, or the registry's answer is reported as it is. */
+    private URI redirectTarget(Request request, URI from, String location) {
+        String what = registry + " redirected " + request.method() + " " + request.uri().getPath() + " to ";
+        URI next;
+        try {
+            next = from.resolve(location.trim());
+        } catch (IllegalArgumentException e) {
+            throw new RegistryProtocolException(what + "a malformed Location " + Untrusted.quote(location)
+                    + "; the registry or a proxy in front of it is misconfigured");
+        }
+        String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || next.getHost() == null) {
+            throw new RegistryProtocolException(what + Untrusted.quote(location) + ", which is not an http(s) "
+                    + "URL; refusing to follow it");
+        }
+        return next;
+    }
+
+    private boolean sameOrigin(URI uri) {
+        return base.getScheme().equalsIgnoreCase(String.valueOf(uri.getScheme()))
+                && base.getAuthority().equalsIgnoreCase(String.valueOf(uri.getRawAuthority()));
     }
 
     /**
@@ -204,6 +284,7 @@ public final class RegistryHttp {
         Optional<Challenge> bearer = challenges.stream()
                 .filter(c -> c.scheme().equalsIgnoreCase("Bearer") && c.params().containsKey("realm")).findFirst();
         if (bearer.isPresent()) {
+            tokenService(bearer.get().params().get("realm"));
             bearerChallenge = bearer.get();
             fetchToken(bearer.get(), scope);
             return true;
@@ -241,15 +322,17 @@ public final class RegistryHttp {
             url.append(separator).append("scope=").append(URLEncoder.encode(one, StandardCharsets.UTF_8));
             separator = '&';
         }
+        tokenService(realm);
         URI tokenUri;
         try {
             tokenUri = URI.create(url.toString());
         } catch (IllegalArgumentException e) {
-            throw new RegistryUnauthorizedException(registry + " named a token service that is not a URL: " + realm);
+            throw new RegistryUnauthorizedException(registry + " named a token service that is not a URL: "
+                    + Untrusted.quote(realm));
         }
         if (credential.isPresent() && "http".equals(tokenUri.getScheme()) && "https".equals(base.getScheme())) {
             throw new RegistryUnauthorizedException(registry + " (HTTPS) sent us to a plain-HTTP token service "
-                    + realm + "; refusing to send credentials there in clear text.");
+                    + Untrusted.quote(realm) + "; refusing to send credentials there in clear text.");
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).timeout(requestTimeout)
                 .header("User-Agent", "update/1 (oci-update-toolchain)");
@@ -269,10 +352,18 @@ public final class RegistryHttp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
+        } catch (IOException e) {
+            Optional<RegistryException> permanent = TransportFailures.permanent(e, hostPort(tokenUri),
+                    String.valueOf(tokenUri.getHost()), "https".equals(tokenUri.getScheme()));
+            if (permanent.isPresent()) {
+                throw new RegistryNetworkException("the token service of " + registry + ": "
+                        + permanent.get().getMessage(), e);
+            }
+            throw e;
         }
         int status = response.statusCode();
         if (status == 401 || status == 403) {
-            throw new RegistryUnauthorizedException("the token service of " + registry + " (" + realm
+            throw new RegistryUnauthorizedException("the token service of " + registry + " (" + Untrusted.quote(realm)
                     + ") refused " + (credential.isPresent() ? "the credentials" : "anonymous access")
                     + " for scope '" + scope + "' (HTTP " + status + ")."
                     + (credential.isPresent() ? " Credentials came from: " : " Credentials were looked for in: ")
@@ -281,10 +372,10 @@ public final class RegistryHttp {
                             : "Log in (docker login " + registry + "), or pass --username and --password-stdin."));
         }
         if (status == 429 || status >= 500) {
-            throw new IOException("the token service " + realm + " answered HTTP " + status);
+            throw new IOException("the token service " + Untrusted.quote(realm) + " answered HTTP " + status);
         }
         if (status != 200) {
-            throw new RegistryProtocolException("the token service " + realm + " of " + registry
+            throw new RegistryProtocolException("the token service " + Untrusted.quote(realm) + " of " + registry
                     + " answered HTTP " + status + " for scope '" + scope + "'");
         }
         JsonNode body;
@@ -292,18 +383,39 @@ public final class RegistryHttp {
             body = Json.parse(response.body(), "token response");
         } catch (RuntimeException e) {
             // The parser's message may quote the body, and the body holds the token.
-            throw new RegistryProtocolException("the token service " + realm + " of " + registry
+            throw new RegistryProtocolException("the token service " + Untrusted.quote(realm) + " of " + registry
                     + " returned a response that is not JSON");
         }
         String token = body.hasNonNull("token") ? body.get("token").asText()
                 : body.hasNonNull("access_token") ? body.get("access_token").asText() : "";
         if (token.isEmpty()) {
-            throw new RegistryProtocolException("the token service " + realm + " of " + registry
+            throw new RegistryProtocolException("the token service " + Untrusted.quote(realm) + " of " + registry
                     + " returned no token for scope '" + scope + "'");
         }
         BearerToken fresh = BearerToken.of(token, body.path("expires_in").asLong(0), requestedAt);
         tokens.put(scope, fresh);
         return fresh;
+    }
+
+    /**
+     * The realm of a bearer challenge as a URL we will send credentials to: absolute http or https with a host. The
+     * registry chose it, so anything else (a file: URL, a relative path, an empty string) is its misconfiguration or
+     * an attack, reported as the authentication failure it is.
+     */
+    private URI tokenService(String realm) {
+        URI uri = null;
+        try {
+            uri = new URI(realm);
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new RegistryUnauthorizedException(registry + " asked for a bearer token from the token service "
+                    + Untrusted.quote(realm) + " (WWW-Authenticate realm), which is not an http(s) URL; this client "
+                    + "cannot authenticate to it. The registry's token configuration is broken: tell its operator.");
+        }
+        return uri;
     }
 
     private static String refreshTokenForm(Challenge challenge, String scope, Credential refreshToken) {
@@ -460,31 +572,13 @@ public final class RegistryHttp {
 
     private String bearerRealm() {
         Challenge c = bearerChallenge;
-        return c == null ? "the token service" : "the token service " + c.params().get("realm");
+        return c == null ? "the token service" : "the token service " + Untrusted.quote(c.params().get("realm"));
     }
 
     private static String repositoryOf(String scope) {
         String first = scope.trim().split("\\s+")[0];
         String[] parts = first.split(":");
         return parts.length >= 3 && parts[0].equals("repository") ? "repository " + parts[1] : "'" + first + "'";
-    }
-
-    private static Duration parseRetryAfter(HttpResponse<?> response) {
-        Optional<String> value = response.headers().firstValue("Retry-After");
-        if (value.isEmpty()) return Duration.ZERO;
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.get().trim())));
-        } catch (NumberFormatException e) {
-            return Duration.ofSeconds(1);
-        }
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof ConnectException) {
-            return "cannot connect" + (e.getMessage() == null ? " (connection refused)" : ": " + e.getMessage());
-        }
-        if (e instanceof HttpTimeoutException) return "timed out: " + e.getMessage();
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     static void discard(HttpResponse<?> response) {

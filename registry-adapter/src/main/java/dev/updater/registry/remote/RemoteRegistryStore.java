@@ -7,6 +7,8 @@ import dev.updater.registry.NotFoundException;
 import dev.updater.registry.RangedStream;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
+import dev.updater.registry.StallGuard;
+import dev.updater.registry.Untrusted;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.VerifiedManifest;
 import dev.updater.registry.VerifyingInputStream;
@@ -22,9 +24,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -84,12 +89,21 @@ public final class RemoteRegistryStore implements ReleaseStore {
                     + " (check the tag with: update versions " + describe() + ")");
         }
         expect(response, 200, "GET manifest " + tagOrDigest);
+        OptionalLong declared = response.headers().firstValueAsLong("Content-Length");
+        if (declared.isPresent() && declared.getAsLong() > MAX_MANIFEST_BYTES) {
+            // Refused before reading: a hostile server could otherwise hold us for megabytes it never meant to send.
+            RegistryHttp.discard(response);
+            throw new DigestMismatchException("manifest " + tagOrDigest + " from " + describe()
+                    + " (declared larger than 4 MiB: Content-Length " + declared.getAsLong() + ")",
+                    Digest.isValid(tagOrDigest) ? Digest.parse(tagOrDigest) : Digest.of(new byte[0]),
+                    "an oversized document");
+        }
         byte[] bytes;
-        try (InputStream in = response.body()) {
+        try (InputStream in = guarded(response.body())) {
             bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
         } catch (IOException e) {
-            throw new RegistryNetworkException("reading manifest " + tagOrDigest + " from " + describe() + " failed",
-                    e);
+            throw new RegistryNetworkException("reading manifest " + tagOrDigest + " from " + describe() + " failed ("
+                    + e.getMessage() + ")", e);
         }
         Digest actual = Digest.of(bytes);
         if (bytes.length > MAX_MANIFEST_BYTES) {
@@ -342,27 +356,94 @@ public final class RemoteRegistryStore implements ReleaseStore {
         return digest;
     }
 
+    /**
+     * All tags, page by page along {@code Link: <...>; rel="next"}. A registry that links back to a page it already
+     * sent, links to another host, or never stops, is reported rather than followed: each would print the same tags
+     * again or send us somewhere the registry does not own.
+     */
     @Override
     public List<String> listTags() {
         List<String> tags = new ArrayList<>();
+        Set<URI> seen = new HashSet<>();
         URI next = uri("tags/list");
-        for (int page = 0; next != null && page < 1000; page++) {
-            HttpResponse<byte[]> response = http.send(RegistryHttp.Request.get(next, pullScope(), Map.of()),
-                    HttpResponse.BodyHandlers.ofByteArray());
+        for (int page = 1; next != null; page++) {
+            if (!seen.add(next)) {
+                throw new RegistryProtocolException(describe() + " sent a tag list whose pages loop: page " + page
+                        + " links back to " + Untrusted.quote(next.toString()) + ", which it sent already; the "
+                        + "registry's pagination is broken, no tags were listed");
+            }
+            if (page > MAX_TAG_PAGES) {
+                throw new RegistryProtocolException(describe() + " sent more than " + MAX_TAG_PAGES + " pages of "
+                        + "tags; stopping rather than listing an endless tag list");
+            }
+            HttpResponse<InputStream> response = http.send(RegistryHttp.Request.get(next, pullScope(), Map.of()),
+                    HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() == 404) {
+                RegistryHttp.discard(response);
                 throw new NotFoundException("repository " + describe() + " does not exist (nothing pushed yet?)");
             }
             expect(response, 200, "GET tags");
-            JsonNode body = Json.parse(response.body(), "tag list of " + describe());
-            JsonNode list = body.get("tags");
+            JsonNode list = tagPage(response, page).get("tags");
             if (list != null && list.isArray()) {
                 list.forEach(t -> tags.add(t.asText()));
             }
-            next = response.headers().firstValue("Link").map(NEXT_LINK::matcher).filter(Matcher::find)
-                    .map(m -> http.uri("/").resolve(m.group(1))).orElse(null);
+            next = nextPage(response.headers().firstValue("Link"));
         }
         return tags;
     }
+
+    private static final int MAX_TAG_PAGES = 1000;
+    /** A page of 10,000 tags of 128 characters is 1.3 MB; a page beyond 8 MiB is not a tag list. */
+    private static final int MAX_TAG_PAGE_BYTES = 8 * 1024 * 1024;
+
+    private JsonNode tagPage(HttpResponse<InputStream> response, int page) {
+        byte[] bytes;
+        try (InputStream in = guarded(response.body())) {
+            bytes = in.readNBytes(MAX_TAG_PAGE_BYTES + 1);
+        } catch (IOException e) {
+            throw new RegistryNetworkException("reading page " + page + " of the tags of " + describe()
+                    + " failed (" + e.getMessage() + ")", e);
+        }
+        if (bytes.length > MAX_TAG_PAGE_BYTES) {
+            throw new RegistryProtocolException(describe() + " sent page " + page + " of its tag list larger "
+                    + "than 8 MiB; that is not a tag list, stopping");
+        }
+        try {
+            return Json.parse(bytes, "tag list");
+        } catch (RuntimeException e) {
+            throw new RegistryProtocolException(describe() + " sent page " + page + " of its tag list that is not "
+                    + "JSON: " + Untrusted.quote(new String(bytes, 0, Math.min(bytes.length, 200),
+                            StandardCharsets.UTF_8), 200));
+        }
+    }
+
+    /** The next page from a {@code Link} header: on this registry only, or the registry's answer is reported. */
+    private URI nextPage(Optional<String> link) {
+        Optional<Matcher> m = link.map(NEXT_LINK::matcher).filter(Matcher::find);
+        if (m.isEmpty()) return null;
+        String target = m.get().group(1);
+        URI next;
+        try {
+            next = http.uri("/").resolve(target.trim());
+        } catch (IllegalArgumentException e) {
+            throw new RegistryProtocolException(describe() + " sent a tag list page linking to a malformed URL "
+                    + Untrusted.quote(target));
+        }
+        URI self = http.uri("/");
+        if (!self.getScheme().equalsIgnoreCase(String.valueOf(next.getScheme()))
+                || !self.getRawAuthority().equalsIgnoreCase(String.valueOf(next.getRawAuthority()))) {
+            throw new RegistryProtocolException(describe() + " sent a tag list page linking to "
+                    + Untrusted.quote(target) + ", outside the registry; refusing to follow it");
+        }
+        return next;
+    }
+
+    /** Bodies we read whole are read under the same stall and throughput rules as blobs. */
+    private static InputStream guarded(InputStream body) {
+        return new StallGuard(body, BODY_STALL_MILLIS);
+    }
+
+    private static final long BODY_STALL_MILLIS = 30_000;
 
     @Override
     public void deleteManifest(Digest digest) {
@@ -378,16 +459,27 @@ public final class RemoteRegistryStore implements ReleaseStore {
     private void expect(HttpResponse<?> response, int wanted, String what) {
         if (response.statusCode() != wanted) {
             String body = response.body() instanceof String s ? abbreviate(s)
-                    : response.body() instanceof byte[] b ? abbreviate(new String(b, StandardCharsets.UTF_8)) : "";
+                    : response.body() instanceof byte[] b ? abbreviate(new String(b, StandardCharsets.UTF_8))
+                    : response.body() instanceof InputStream in ? abbreviate(errorBody(in)) : "";
             RegistryHttp.discard(response);
             throw new RegistryProtocolException(describe() + ": " + what + " answered HTTP " + response.statusCode()
                     + " (expected " + wanted + ") " + body);
         }
     }
 
+    /** The start of an error body, enough for the distribution error in it; the rest is not read. */
+    private static String errorBody(InputStream in) {
+        try (InputStream guarded = new StallGuard(in, 5_000)) {
+            return new String(guarded.readNBytes(Untrusted.DEFAULT_LIMIT + 1), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** An error body as data: escaped and cut, so a hostile page cannot flood or rewrite the terminal. */
     private static String abbreviate(String s) {
         String t = s.strip();
-        return t.length() <= 300 ? t : t.substring(0, 300) + "...";
+        return t.isEmpty() ? "" : Untrusted.quote(t);
     }
 
     @Override
