@@ -1,19 +1,17 @@
 package dev.updater.registry.remote;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.updater.registry.BlobSource;
 import dev.updater.registry.DigestMismatchException;
 import dev.updater.registry.NotFoundException;
 import dev.updater.registry.RangedStream;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
+import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StallGuard;
 import dev.updater.registry.Untrusted;
-import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.VerifiedManifest;
 import dev.updater.registry.VerifyingInputStream;
 import dev.updater.schema.Digest;
-import dev.updater.schema.Json;
 import dev.updater.schema.MediaTypes;
 import dev.updater.schema.OciDescriptor;
 import java.io.IOException;
@@ -23,13 +21,10 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,7 +36,6 @@ public final class RemoteRegistryStore implements ReleaseStore {
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
             MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
-    private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final Pattern UPLOAD_RANGE = Pattern.compile("^(?:bytes=)?0-(\\d+)$");
     private final RegistryHttp http;
     private final String repository;
@@ -103,7 +97,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
             bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
         } catch (IOException e) {
             throw new RegistryNetworkException("reading manifest " + tagOrDigest + " from " + describe() + " failed ("
-                    + e.getMessage() + ")", e);
+                    + TransportFailures.describe(e) + ")", e);
         }
         Digest actual = Digest.of(bytes);
         if (bytes.length > MAX_MANIFEST_BYTES) {
@@ -127,8 +121,11 @@ public final class RemoteRegistryStore implements ReleaseStore {
 
     @Override
     public InputStream openBlob(OciDescriptor blob) {
-        return new VerifyingInputStream(openBlobFrom(blob, 0).in(), blob.digest(), blob.size(),
-                "blob " + blob.digest() + " from " + describe());
+        // Small documents (update manifest, signatures, TUF metadata) are read whole by callers that know nothing of
+        // networks: a broken or crawling connection is reported as the network failure it is.
+        String what = "blob " + blob.digest() + " from " + describe();
+        return new VerifyingInputStream(new NetworkStream(guarded(openBlobFrom(blob, 0).in()), what), blob.digest(),
+                blob.size(), what);
     }
 
     @Override
@@ -356,90 +353,14 @@ public final class RemoteRegistryStore implements ReleaseStore {
         return digest;
     }
 
-    /**
-     * All tags, page by page along {@code Link: <...>; rel="next"}. A registry that links back to a page it already
-     * sent, links to another host, or never stops, is reported rather than followed: each would print the same tags
-     * again or send us somewhere the registry does not own.
-     */
+    /** All tags, page by page; see {@link TagPages} for what a hostile registry cannot make us do. */
     @Override
     public List<String> listTags() {
-        List<String> tags = new ArrayList<>();
-        Set<URI> seen = new HashSet<>();
-        URI next = uri("tags/list");
-        for (int page = 1; next != null; page++) {
-            if (!seen.add(next)) {
-                throw new RegistryProtocolException(describe() + " sent a tag list whose pages loop: page " + page
-                        + " links back to " + Untrusted.quote(next.toString()) + ", which it sent already; the "
-                        + "registry's pagination is broken, no tags were listed");
-            }
-            if (page > MAX_TAG_PAGES) {
-                throw new RegistryProtocolException(describe() + " sent more than " + MAX_TAG_PAGES + " pages of "
-                        + "tags; stopping rather than listing an endless tag list");
-            }
-            HttpResponse<InputStream> response = http.send(RegistryHttp.Request.get(next, pullScope(), Map.of()),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() == 404) {
-                RegistryHttp.discard(response);
-                throw new NotFoundException("repository " + describe() + " does not exist (nothing pushed yet?)");
-            }
-            expect(response, 200, "GET tags");
-            JsonNode list = tagPage(response, page).get("tags");
-            if (list != null && list.isArray()) {
-                list.forEach(t -> tags.add(t.asText()));
-            }
-            next = nextPage(response.headers().firstValue("Link"));
-        }
-        return tags;
-    }
-
-    private static final int MAX_TAG_PAGES = 1000;
-    /** A page of 10,000 tags of 128 characters is 1.3 MB; a page beyond 8 MiB is not a tag list. */
-    private static final int MAX_TAG_PAGE_BYTES = 8 * 1024 * 1024;
-
-    private JsonNode tagPage(HttpResponse<InputStream> response, int page) {
-        byte[] bytes;
-        try (InputStream in = guarded(response.body())) {
-            bytes = in.readNBytes(MAX_TAG_PAGE_BYTES + 1);
-        } catch (IOException e) {
-            throw new RegistryNetworkException("reading page " + page + " of the tags of " + describe()
-                    + " failed (" + e.getMessage() + ")", e);
-        }
-        if (bytes.length > MAX_TAG_PAGE_BYTES) {
-            throw new RegistryProtocolException(describe() + " sent page " + page + " of its tag list larger "
-                    + "than 8 MiB; that is not a tag list, stopping");
-        }
-        try {
-            return Json.parse(bytes, "tag list");
-        } catch (RuntimeException e) {
-            throw new RegistryProtocolException(describe() + " sent page " + page + " of its tag list that is not "
-                    + "JSON: " + Untrusted.quote(new String(bytes, 0, Math.min(bytes.length, 200),
-                            StandardCharsets.UTF_8), 200));
-        }
-    }
-
-    /** The next page from a {@code Link} header: on this registry only, or the registry's answer is reported. */
-    private URI nextPage(Optional<String> link) {
-        Optional<Matcher> m = link.map(NEXT_LINK::matcher).filter(Matcher::find);
-        if (m.isEmpty()) return null;
-        String target = m.get().group(1);
-        URI next;
-        try {
-            next = http.uri("/").resolve(target.trim());
-        } catch (IllegalArgumentException e) {
-            throw new RegistryProtocolException(describe() + " sent a tag list page linking to a malformed URL "
-                    + Untrusted.quote(target));
-        }
-        URI self = http.uri("/");
-        if (!self.getScheme().equalsIgnoreCase(String.valueOf(next.getScheme()))
-                || !self.getRawAuthority().equalsIgnoreCase(String.valueOf(next.getRawAuthority()))) {
-            throw new RegistryProtocolException(describe() + " sent a tag list page linking to "
-                    + Untrusted.quote(target) + ", outside the registry; refusing to follow it");
-        }
-        return next;
+        return new TagPages(http, describe()).all(uri("tags/list"), pullScope(), this::expect);
     }
 
     /** Bodies we read whole are read under the same stall and throughput rules as blobs. */
-    private static InputStream guarded(InputStream body) {
+    static InputStream guarded(InputStream body) {
         return new StallGuard(body, BODY_STALL_MILLIS);
     }
 
@@ -454,6 +375,11 @@ public final class RemoteRegistryStore implements ReleaseStore {
             throw new NotFoundException("no manifest " + digest + " in " + describe());
         }
         expect(response, 202, "DELETE manifest " + digest);
+    }
+
+    /** Reports an answer that is not {@code wanted}, quoting the start of its body as data. */
+    interface Expectation {
+        void expect(HttpResponse<?> response, int wanted, String what);
     }
 
     private void expect(HttpResponse<?> response, int wanted, String what) {

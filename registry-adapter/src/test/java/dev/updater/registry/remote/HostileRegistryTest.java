@@ -232,6 +232,31 @@ class HostileRegistryTest {
         assertContains(e.getMessage(), server.hostPort(), "larger than 4 MiB", "Content-Length 1073741824");
     }
 
+    /**
+     * A small document (update manifest, signature, TUF metadata) cut off mid-body is a network failure, not an
+     * IOException its caller would take for a local one.
+     */
+    @Test
+    void blobCutOffMidBodyIsANetworkFailure() throws Exception {
+        byte[] content = new byte[1000];
+        OciDescriptor blob = new OciDescriptor(MediaTypes.PAYLOAD_DEFAULT, Digest.of(content), content.length);
+        server.on((request, out) -> {
+            HostileServer.head(out, 200, Map.of("Content-Length", String.valueOf(content.length)));
+            out.write(content, 0, 100);
+            out.flush();
+        });
+        try (ReleaseStore store = open()) {
+            UpdaterException e = failure(Failure.NETWORK, () -> {
+                try (var in = store.openBlob(blob)) {
+                    in.readAllBytes();
+                } catch (java.io.IOException io) {
+                    throw new java.io.UncheckedIOException(io);
+                }
+            });
+            assertContains(e.getMessage(), blob.digest().toString(), server.hostPort(), "run the same command again");
+        }
+    }
+
     /** A body trickling a few bytes a second never trips the no-data timeout; the throughput rule ends it. */
     @Test
     void tricklingBlobEndsWithAResumeHint() throws Exception {
