@@ -186,6 +186,56 @@ class HostileRegistryTest {
         }
     }
 
+    /**
+     * A redirect to another host that then asks for a bearer token must not start our token flow: the realm it names
+     * is the other host's choice, and our credentials belong to the registry.
+     */
+    @Test
+    void redirectedHostsChallengeGetsNoTokenRequest() throws Exception {
+        try (HostileServer other = HostileServer.start(); HostileServer tokens = HostileServer.start()) {
+            tokens.on(always(200, Map.of("Content-Type", "application/json"), "{\"token\":\"t\"}"));
+            other.on(always(401, Map.of("WWW-Authenticate", "Bearer realm=\"http://" + tokens.hostPort()
+                    + "/token\",service=\"evil\""), ""));
+            server.on((request, out) -> {
+                if (request.header("authorization") == null) {
+                    HostileServer.reply(out, 401, Map.of("WWW-Authenticate", "Basic realm=\"reg\""), "");
+                } else {
+                    HostileServer.reply(out, 307, Map.of("Location", "http://" + other.hostPort() + request.path()), "");
+                }
+            });
+            ReleaseStore store = open(server.hostPort(), true, QUICK, RegistryCredentials.explicit("alice", "secret"));
+            UpdaterException e = failure(Failure.AUTH, () -> store.fetchManifest("1.0.0"));
+            assertContains(e.getMessage(), other.hostPort(), "never sent to another host");
+            assertTrue(tokens.requests().isEmpty(), "asked the other host's token service: " + tokens.requests());
+            assertTrue(other.requests().stream().allMatch(r -> r.header("authorization") == null));
+        }
+    }
+
+    /** An upload Location on another host gets the blob, but not the registry's credentials. */
+    @Test
+    void uploadLocationOnAnotherHostGetsNoCredentials() throws Exception {
+        try (HostileServer other = HostileServer.start()) {
+            other.on(always(201, Map.of(), ""));
+            server.on((request, out) -> {
+                if (request.header("authorization") == null) {
+                    HostileServer.reply(out, 401, Map.of("WWW-Authenticate", "Basic realm=\"reg\""), "");
+                } else if (request.method().equals("HEAD")) {
+                    HostileServer.reply(out, 404, Map.of(), "");
+                } else {
+                    HostileServer.reply(out, 202, Map.of("Location", "http://" + other.hostPort() + "/upload/1"), "");
+                }
+            });
+            byte[] content = "payload".getBytes(StandardCharsets.UTF_8);
+            OciDescriptor blob = new OciDescriptor(MediaTypes.PAYLOAD_DEFAULT, Digest.of(content), content.length);
+            try (ReleaseStore store = open(server.hostPort(), true, QUICK,
+                    RegistryCredentials.explicit("alice", "secret"))) {
+                store.pushBlob(blob, dev.updater.registry.BlobSource.of(content));
+            }
+            assertEquals(1, other.requests().size(), other.requests().toString());
+            assertEquals(null, other.requests().get(0).header("authorization"), "credentials sent to another host");
+        }
+    }
+
     // --- Retry-After
 
     @Test
