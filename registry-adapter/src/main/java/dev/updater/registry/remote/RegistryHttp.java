@@ -1,18 +1,14 @@
 package dev.updater.registry.remote;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.tools.jib.api.Credential;
 import dev.updater.registry.RegistryException;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.RegistryUnauthorizedException;
 import dev.updater.registry.Untrusted;
-import dev.updater.schema.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -41,8 +36,7 @@ public final class RegistryHttp {
     private final RegistryCredentials credentials;
     private final RetryPolicy retry;
     private final Duration requestTimeout;
-    /** Bearer tokens by scope: a pull token must not be reused for a push. */
-    private final Map<String, BearerToken> tokens = new ConcurrentHashMap<>();
+    private final TokenService tokenService;
     /** The registry's bearer challenge once seen: where to fetch tokens for further scopes. */
     private volatile Challenge bearerChallenge;
     private volatile String basicHeader;
@@ -63,6 +57,8 @@ public final class RegistryHttp {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
+        this.tokenService = new TokenService(registry, base, client, requestTimeout, this::loadCredential,
+                this::lookedIn);
     }
 
     public String registry() {
@@ -126,7 +122,7 @@ public final class RegistryHttp {
                     // registry; a second refusal is final.
                     if (status == 401 && !reauthenticated) {
                         reauthenticated = true;
-                        tokens.remove(request.scope());
+                        tokenService.forget(request.scope());
                         if (authenticate(challenges, request.scope())) {
                             attempt--;
                             continue;
@@ -184,7 +180,7 @@ public final class RegistryHttp {
         return s >= 86_400 ? (s / 86_400) + " days" : s >= 3600 ? (s / 3600) + " h" : s + " s";
     }
 
-    private static String hostPort(URI uri) {
+    static String hostPort(URI uri) {
         int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
         return uri.getHost() + ":" + port;
     }
@@ -268,11 +264,7 @@ public final class RegistryHttp {
     private Optional<String> authorization(String scope) throws IOException {
         Challenge bearer = bearerChallenge;
         if (bearer != null) {
-            BearerToken token = tokens.get(scope);
-            if (token == null || token.dueForRefresh()) {
-                token = fetchToken(bearer, scope);
-            }
-            return Optional.of("Bearer " + token.value());
+            return Optional.of(tokenService.authorization(bearer, scope));
         }
         return Optional.ofNullable(basicHeader);
     }
@@ -282,9 +274,9 @@ public final class RegistryHttp {
         Optional<Challenge> bearer = challenges.stream()
                 .filter(c -> c.scheme().equalsIgnoreCase("Bearer") && c.params().containsKey("realm")).findFirst();
         if (bearer.isPresent()) {
-            tokenService(bearer.get().params().get("realm"));
+            tokenService.checkedRealm(bearer.get().params().get("realm"));
             bearerChallenge = bearer.get();
-            fetchToken(bearer.get(), scope);
+            tokenService.fetch(bearer.get(), scope);
             return true;
         }
         if (challenges.stream().anyMatch(c -> c.scheme().equalsIgnoreCase("Basic"))) {
@@ -298,152 +290,6 @@ public final class RegistryHttp {
                     + "service (no realm in WWW-Authenticate); this client cannot authenticate to it.");
         }
         return false;
-    }
-
-    /**
-     * The token flow of the distribution token spec: GET realm?service=..&scope=.. with basic credentials if we
-     * have them (anonymous otherwise). A scope may list several resources separated by spaces, each sent as its own
-     * {@code scope} parameter (cross-repository mounts need a pull on the source and a push on the target).
-     */
-    private BearerToken fetchToken(Challenge challenge, String scope) throws IOException {
-        String realm = challenge.params().get("realm");
-        Optional<Credential> credential = loadCredential();
-        StringBuilder url = new StringBuilder(realm);
-        char separator = realm.contains("?") ? '&' : '?';
-        if (challenge.params().containsKey("service")) {
-            url.append(separator).append("service=")
-                    .append(URLEncoder.encode(challenge.params().get("service"), StandardCharsets.UTF_8));
-            separator = '&';
-        }
-        for (String one : scope.trim().split("\\s+")) {
-            if (one.isEmpty()) continue;
-            url.append(separator).append("scope=").append(URLEncoder.encode(one, StandardCharsets.UTF_8));
-            separator = '&';
-        }
-        tokenService(realm);
-        URI tokenUri;
-        try {
-            tokenUri = URI.create(url.toString());
-        } catch (IllegalArgumentException e) {
-            throw new RegistryUnauthorizedException(registry + " named a token service that is not a URL: "
-                    + Untrusted.quote(realm));
-        }
-        if (credential.isPresent() && "http".equals(tokenUri.getScheme()) && "https".equals(base.getScheme())) {
-            throw new RegistryUnauthorizedException(registry + " (HTTPS) sent us to a plain-HTTP token service "
-                    + Untrusted.quote(realm) + "; refusing to send credentials there in clear text.");
-        }
-        HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).timeout(requestTimeout)
-                .header("User-Agent", "update/1 (oci-update-toolchain)");
-        if (credential.isPresent() && credential.get().isOAuth2RefreshToken()) {
-            // An identity token from `docker login` (config.json `identitytoken`) is an OAuth2 refresh token: it is
-            // exchanged by POST, never sent as a basic password.
-            b.uri(URI.create(realm)).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(refreshTokenForm(challenge, scope, credential.get())));
-        } else {
-            b.GET();
-            credential.ifPresent(c -> b.header("Authorization", basic(c)));
-        }
-        long requestedAt = System.nanoTime();
-        HttpResponse<byte[]> response;
-        try {
-            response = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (IOException e) {
-            Optional<RegistryException> permanent = TransportFailures.permanent(e, hostPort(tokenUri),
-                    String.valueOf(tokenUri.getHost()), "https".equals(tokenUri.getScheme()));
-            if (permanent.isPresent()) {
-                throw new RegistryNetworkException("the token service of " + registry + ": "
-                        + permanent.get().getMessage(), e);
-            }
-            throw e;
-        }
-        int status = response.statusCode();
-        if (status == 401 || status == 403) {
-            throw new RegistryUnauthorizedException("the token service of " + registry + " (" + Untrusted.quote(realm)
-                    + ") refused " + (credential.isPresent() ? "the credentials" : "anonymous access")
-                    + " for scope '" + scope + "' (HTTP " + status + ")."
-                    + (credential.isPresent() ? " Credentials came from: " : " Credentials were looked for in: ")
-                    + lookedIn() + ". " + (credential.isPresent()
-                            ? "Check the user name and password, or log in again (docker login " + registry + ")."
-                            : "Log in (docker login " + registry + "), or pass --username and --password-stdin."));
-        }
-        if (status == 429 || status >= 500) {
-            throw new IOException("the token service " + Untrusted.quote(realm) + " answered HTTP " + status);
-        }
-        if (status != 200) {
-            throw new RegistryProtocolException("the token service " + Untrusted.quote(realm) + " of " + registry
-                    + " answered HTTP " + status + " for scope '" + scope + "'");
-        }
-        JsonNode body;
-        try {
-            body = Json.parse(response.body(), "token response");
-        } catch (RuntimeException e) {
-            // The parser's message may quote the body, and the body holds the token.
-            throw new RegistryProtocolException("the token service " + Untrusted.quote(realm) + " of " + registry
-                    + " returned a response that is not JSON");
-        }
-        String token = body.hasNonNull("token") ? body.get("token").asText()
-                : body.hasNonNull("access_token") ? body.get("access_token").asText() : "";
-        if (token.isEmpty()) {
-            throw new RegistryProtocolException("the token service " + Untrusted.quote(realm) + " of " + registry
-                    + " returned no token for scope '" + scope + "'");
-        }
-        BearerToken fresh = BearerToken.of(token, body.path("expires_in").asLong(0), requestedAt);
-        tokens.put(scope, fresh);
-        return fresh;
-    }
-
-    /**
-     * The realm of a bearer challenge as a URL we will send credentials to: absolute http or https with a host. The
-     * registry chose it, so anything else (a file: URL, a relative path, an empty string) is its misconfiguration or
-     * an attack, reported as the authentication failure it is.
-     */
-    private URI tokenService(String realm) {
-        URI uri = null;
-        try {
-            uri = new URI(realm);
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new RegistryUnauthorizedException(registry + " asked for a bearer token from the token service "
-                    + Untrusted.quote(realm) + " (WWW-Authenticate realm), which is not an http(s) URL; this client "
-                    + "cannot authenticate to it. The registry's token configuration is broken: tell its operator.");
-        }
-        return uri;
-    }
-
-    private static String refreshTokenForm(Challenge challenge, String scope, Credential refreshToken) {
-        StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=update");
-        challenge.param("service").ifPresent(service -> form.append("&service=")
-                .append(URLEncoder.encode(service, StandardCharsets.UTF_8)));
-        form.append("&scope=").append(URLEncoder.encode(scope.trim(), StandardCharsets.UTF_8));
-        form.append("&refresh_token=").append(URLEncoder.encode(refreshToken.getPassword(), StandardCharsets.UTF_8));
-        return form.toString();
-    }
-
-    /**
-     * A bearer token and when to fetch the next one. The spec's default lifetime is 60 s; we refresh a quarter of
-     * the lifetime (at most 15 s) early, measured from when we asked, so a token does not expire mid-request.
-     */
-    private record BearerToken(String value, long refreshAtNanos) {
-        static BearerToken of(String value, long expiresInSeconds, long requestedAtNanos) {
-            long lifetime = Duration.ofSeconds(expiresInSeconds > 0 ? expiresInSeconds : 60).toNanos();
-            long margin = Math.min(lifetime / 4, Duration.ofSeconds(15).toNanos());
-            return new BearerToken(value, requestedAtNanos + lifetime - margin);
-        }
-
-        boolean dueForRefresh() {
-            return System.nanoTime() - refreshAtNanos >= 0;
-        }
-
-        @Override
-        public String toString() {
-            return "BearerToken[redacted]";
-        }
     }
 
     /** Looked up once per registry: a credential helper is a process to start, not something to run per scope. */
@@ -463,7 +309,7 @@ public final class RegistryHttp {
         return String.join(", ", lookedIn);
     }
 
-    private static String basic(Credential c) {
+    static String basic(Credential c) {
         return "Basic " + Base64.getEncoder().encodeToString((c.getUsername() + ":" + c.getPassword())
                 .getBytes(StandardCharsets.UTF_8));
     }
