@@ -28,7 +28,7 @@ public record MinimumThroughput(long bytesPerSecond, Duration window) {
     public static MinimumThroughput configured() {
         long rate = Long.getLong(RATE_PROPERTY, DEFAULT.bytesPerSecond());
         long window = Long.getLong(WINDOW_PROPERTY, DEFAULT.window().toMillis());
-        return new MinimumThroughput(rate, Duration.ofMillis(Math.max(1, window)));
+        return new MinimumThroughput(Math.max(0, rate), Duration.ofMillis(Math.max(1, window)));
     }
 
     /** The fewest bytes a full window must bring. */

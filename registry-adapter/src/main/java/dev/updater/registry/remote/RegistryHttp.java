@@ -221,9 +221,10 @@ public final class RegistryHttp {
             URI next = redirectTarget(request, uri, location.get());
             if (visited.contains(next) || hop >= MAX_REDIRECTS) {
                 // The same answer would come on every retry: report it now.
+                String why = visited.contains(next) ? " round a redirect loop"
+                        : " through more than " + MAX_REDIRECTS + " redirects";
                 throw new RegistryProtocolException(registry + " sent " + request.method() + " "
-                        + request.uri().getPath() + (visited.contains(next) ? " round a redirect loop" : " through more "
-                        + "than " + MAX_REDIRECTS + " redirects") + " (last Location: " + Untrusted.quote(location.get())
+                        + request.uri().getPath() + why + " (last Location: " + Untrusted.quote(location.get())
                         + "); the registry or a proxy in front of it is misconfigured");
             }
             sameOrigin = sameOrigin && sameOrigin(next);

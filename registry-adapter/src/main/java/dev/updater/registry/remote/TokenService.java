@@ -9,6 +9,7 @@ import dev.updater.registry.RegistryUnauthorizedException;
 import dev.updater.registry.Untrusted;
 import dev.updater.schema.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -105,9 +106,9 @@ final class TokenService {
             credential.ifPresent(c -> b.header("Authorization", RegistryHttp.basic(c)));
         }
         long requestedAt = System.nanoTime();
-        HttpResponse<byte[]> response;
+        HttpResponse<InputStream> response;
         try {
-            response = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -121,6 +122,7 @@ final class TokenService {
             throw e;
         }
         int status = response.statusCode();
+        if (status != 200) RegistryHttp.discard(response);
         if (status == 401 || status == 403) {
             throw new RegistryUnauthorizedException("the token service of " + registry + " (" + Untrusted.quote(realm)
                     + ") refused " + (credential.isPresent() ? "the credentials" : "anonymous access")
@@ -137,9 +139,10 @@ final class TokenService {
             throw new RegistryProtocolException("the token service " + Untrusted.quote(realm) + " of " + registry
                     + " answered HTTP " + status + " for scope '" + scope + "'");
         }
+        byte[] bytes = tokenResponse(response, realm);
         JsonNode body;
         try {
-            body = Json.parse(response.body(), "token response");
+            body = Json.parse(bytes, "token response");
         } catch (RuntimeException e) {
             // The parser's message may quote the body, and the body holds the token.
             throw new RegistryProtocolException("the token service " + Untrusted.quote(realm) + " of " + registry
@@ -155,6 +158,24 @@ final class TokenService {
         tokens.put(scope, fresh);
         return fresh;
     }
+
+    /**
+     * A token response is a few kilobytes (a JWT and its expiry); a service that sends more, or sends it at a crawl,
+     * is not answering the token protocol and must not fill memory or hold the command.
+     */
+    private byte[] tokenResponse(HttpResponse<InputStream> response, String realm) throws IOException {
+        byte[] bytes;
+        try (InputStream in = RemoteRegistryStore.guarded(response.body())) {
+            bytes = in.readNBytes(MAX_TOKEN_RESPONSE_BYTES + 1);
+        }
+        if (bytes.length > MAX_TOKEN_RESPONSE_BYTES) {
+            throw new RegistryProtocolException("the token service " + Untrusted.quote(realm) + " of " + registry
+                    + " sent a token response larger than 1 MiB; that is not a token");
+        }
+        return bytes;
+    }
+
+    private static final int MAX_TOKEN_RESPONSE_BYTES = 1 << 20;
 
     /**
      * The realm of a bearer challenge as a URL we will send credentials to: absolute http or https with a host. The

@@ -36,7 +36,8 @@ final class TransportFailures {
                     + Untrusted.quote(String.valueOf(e.getMessage()))));
         }
         if (causedBy(e, UnresolvedAddressException.class) || causedBy(e, UnknownHostException.class)) {
-            return Optional.of(new RegistryNetworkException("the host name " + Untrusted.quote(host) + " did not resolve "
+            return Optional.of(new RegistryNetworkException("the host name " + Untrusted.quote(host)
+                    + " did not resolve "
                     + "(DNS has no address for it); check the spelling of the registry in the reference, and the "
                     + "DNS settings of this machine", e));
         }

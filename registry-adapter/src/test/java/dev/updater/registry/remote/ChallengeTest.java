@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class ChallengeTest {
     @Test
     void distributionsBearerChallenge() {
-        List<Challenge> c = Challenge.parse(List.of("Bearer realm=\"https://auth.example/"
-                + "token\",service=\"registry.example\",scope=\"repository:a/b:pull,push\",error=\"insufficient_scope\""));
+        List<Challenge> c = Challenge.parse(List.of("Bearer realm=\"https://auth.example/token"
+                + "\",service=\"registry.example\",scope=\"repository:a/b:pull,push\",error=\"insufficient_scope\""));
         assertEquals(List.of(new Challenge("Bearer", Map.of("realm", "https://auth.example/token",
                 "service", "registry.example", "scope", "repository:a/b:pull,push",
                 "error", "insufficient_scope"))), c);

@@ -117,6 +117,23 @@ class HostileRegistryTest {
         assertContains(e.getMessage(), server.hostPort(), "'" + realm + "'", "not an http(s) URL");
     }
 
+    /** A token service that never stops sending must neither fill memory nor hold the command. */
+    @Test
+    void endlessTokenResponseIsRefused() throws Exception {
+        try (HostileServer tokens = HostileServer.start()) {
+            tokens.on((request, out) -> {
+                HostileServer.head(out, 200, Map.of("Content-Type", "application/json"));
+                byte[] spaces = " ".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+                out.write('{');
+                for (int i = 0; i < 1 << 20; i++) out.write(spaces);
+            });
+            server.on(always(401, Map.of("WWW-Authenticate", "Bearer realm=\"http://" + tokens.hostPort()
+                    + "/token\",service=\"reg\""), ""));
+            UpdaterException e = failure(Failure.NETWORK, () -> open().fetchManifest("1.0.0"));
+            assertContains(e.getMessage(), server.hostPort(), tokens.hostPort(), "larger than 1 MiB");
+        }
+    }
+
     @Test
     void redirectLoopEndsAtOnceWithoutRetries() {
         server.on((request, out) -> HostileServer.reply(out, 302, Map.of("Location", request.path()), ""));
@@ -200,7 +217,8 @@ class HostileRegistryTest {
                 if (request.header("authorization") == null) {
                     HostileServer.reply(out, 401, Map.of("WWW-Authenticate", "Basic realm=\"reg\""), "");
                 } else {
-                    HostileServer.reply(out, 307, Map.of("Location", "http://" + other.hostPort() + request.path()), "");
+                    HostileServer.reply(out, 307, Map.of("Location", "http://" + other.hostPort() + request.path()),
+                            "");
                 }
             });
             ReleaseStore store = open(server.hostPort(), true, QUICK, RegistryCredentials.explicit("alice", "secret"));

@@ -33,7 +33,8 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     public sealed interface Action
-            permits Pass, Status, ResetAfter, StripRange, StallAfter, TruncateAfter, AppendBytes, DropResponse, Trickle {}
+            permits Pass, Status, ResetAfter, StripRange, StallAfter, TruncateAfter, AppendBytes, DropResponse,
+            Trickle {}
 
     /** Forward the request (the registry acts on it), then reset the client's connection without any answer. */
     public record DropResponse() implements Action {}
