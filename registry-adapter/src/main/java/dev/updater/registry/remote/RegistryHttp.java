@@ -244,12 +244,24 @@ public final class RegistryHttp {
             throw new RegistryProtocolException(what + "a malformed Location " + Untrusted.quote(location)
                     + "; the registry or a proxy in front of it is misconfigured");
         }
-        String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || next.getHost() == null) {
+        if (!isHttpUrl(next)) {
             throw new RegistryProtocolException(what + Untrusted.quote(location) + ", which is not an http(s) "
                     + "URL; refusing to follow it");
         }
         return next;
+    }
+
+    /** An absolute http or https URL with a host that java.net.http accepts (a port in range, for one). */
+    static boolean isHttpUrl(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) return false;
+        if (uri.getPort() > 65_535) return false; // the JDK would throw only when sending
+        try {
+            HttpRequest.newBuilder(uri);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private boolean sameOrigin(URI uri) {

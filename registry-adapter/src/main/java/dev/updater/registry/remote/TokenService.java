@@ -18,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -189,8 +188,7 @@ final class TokenService {
         } catch (URISyntaxException e) {
             // reported below
         }
-        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+        if (uri == null || !RegistryHttp.isHttpUrl(uri)) {
             throw new RegistryUnauthorizedException(registry + " asked for a bearer token from the token service "
                     + Untrusted.quote(realm) + " (WWW-Authenticate realm), which is not an http(s) URL; this client "
                     + "cannot authenticate to it. The registry's token configuration is broken: tell its operator.");

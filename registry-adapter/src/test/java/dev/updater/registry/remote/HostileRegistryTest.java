@@ -85,11 +85,14 @@ class HostileRegistryTest {
 
     // --- redirects and challenges that are not http(s) URLs
 
-    @Test
-    void redirectToAFileUrlIsReportedNotFollowed() {
-        server.on(always(302, Map.of("Location", "file:///etc/passwd"), ""));
+    @ParameterizedTest
+    @ValueSource(strings = {"file:///etc/passwd", "mailto:root@localhost", "http://127.0.0.1:99999999/x",
+            "http:///no-host", "ftp://127.0.0.1/x"})
+    void redirectToSomethingNotAnHttpUrlIsReportedNotFollowed(String location) {
+        server.on(always(302, Map.of("Location", location), ""));
         UpdaterException e = failure(Failure.NETWORK, () -> open().fetchManifest("1.0.0"));
-        assertContains(e.getMessage(), server.hostPort(), "'file:///etc/passwd'", "not an http(s) URL");
+        assertContains(e.getMessage(), server.hostPort(), "'" + location + "'", "not an http(s) URL");
+        assertEquals(1, server.requests().size(), "not retried");
     }
 
     @Test
@@ -115,6 +118,18 @@ class HostileRegistryTest {
         server.on(always(401, Map.of("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"reg\""), ""));
         UpdaterException e = failure(Failure.AUTH, () -> open().fetchManifest("1.0.0"));
         assertContains(e.getMessage(), server.hostPort(), "'" + realm + "'", "not an http(s) URL");
+    }
+
+    /** Garbage in WWW-Authenticate ends in our auth or protocol failure, never in a JDK exception. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer realm=", "Bearer realm=\"", "Bearer realm=\"http://", "Bearer ,,,====\"\"\"",
+            "Bearer realm=\"http://x:99999999/t\"", "Bearer realm=\"http://%zz/\"", "Basic, Bearer realm=\" \""})
+    void garbageChallengeIsATypedFailure(String header) {
+        server.on(always(401, Map.of("WWW-Authenticate", header), ""));
+        UpdaterException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(UpdaterException.class, () -> open().fetchManifest("1.0.0")));
+        assertTrue(e.failure() == Failure.AUTH || e.failure() == Failure.NETWORK, e::toString);
+        assertContains(e.getMessage(), server.hostPort());
     }
 
     /** A token service that never stops sending must neither fill memory nor hold the command. */
