@@ -39,7 +39,7 @@ public final class Untrusted {
         }
         out.append('\'');
         if (text.length() > limit) {
-            out.append(" (cut, ").append(text.length() - limit).append(" more characters)");
+            out.append(" (cut after ").append(limit).append(" characters)");
         }
         return out.toString();
     }
