@@ -23,13 +23,20 @@ public final class BlobDownloader {
     private final ReleaseStore store;
     private final int maxAttempts;
     private final long stallMillis;
+    private final MinimumThroughput minimum;
     private final TransferListener listener;
 
     public BlobDownloader(ReleaseStore store, int maxAttempts, long stallMillis, TransferListener listener) {
+        this(store, maxAttempts, stallMillis, MinimumThroughput.configured(), listener);
+    }
+
+    public BlobDownloader(ReleaseStore store, int maxAttempts, long stallMillis, MinimumThroughput minimum,
+            TransferListener listener) {
         if (maxAttempts < 1) throw new IllegalArgumentException("at least one attempt");
         this.store = store;
         this.maxAttempts = maxAttempts;
         this.stallMillis = stallMillis;
+        this.minimum = minimum;
         this.listener = listener;
     }
 
@@ -64,7 +71,9 @@ public final class BlobDownloader {
             if (have < blob.size()) {
                 throw new RegistryNetworkException("download of " + label + " (" + blob.digest().shortForm()
                         + ") stopped at " + have + " of " + blob.size() + " bytes after " + maxAttempts
-                        + " attempts; run the same command again to resume from there", last);
+                        + " attempts" + (last == null || last.getMessage() == null ? ""
+                                : " (last: " + last.getMessage() + ")")
+                        + "; run the same command again to resume from there", last);
             }
             Digest actual = Digest.fromBytes(sha.digest());
             if (!actual.equals(blob.digest())) {
@@ -106,7 +115,7 @@ public final class BlobDownloader {
             position = 0;
         }
         StandardOpenOption mode = position == 0 ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND;
-        try (InputStream in = new StallGuard(ranged.in(), stallMillis);
+        try (InputStream in = new StallGuard(ranged.in(), stallMillis, minimum);
                 FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
                 OutputStream out = Channels.newOutputStream(ch)) {
             byte[] buf = new byte[1 << 16];

@@ -1,30 +1,27 @@
 package dev.updater.registry.remote;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.tools.jib.api.Credential;
+import dev.updater.registry.RegistryException;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.RegistryUnauthorizedException;
-import dev.updater.schema.Json;
+import dev.updater.registry.Untrusted;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -39,8 +36,7 @@ public final class RegistryHttp {
     private final RegistryCredentials credentials;
     private final RetryPolicy retry;
     private final Duration requestTimeout;
-    /** Bearer tokens by scope: a pull token must not be reused for a push. */
-    private final Map<String, BearerToken> tokens = new ConcurrentHashMap<>();
+    private final TokenService tokenService;
     /** The registry's bearer challenge once seen: where to fetch tokens for further scopes. */
     private volatile Challenge bearerChallenge;
     private volatile String basicHeader;
@@ -61,6 +57,8 @@ public final class RegistryHttp {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
+        this.tokenService = new TokenService(registry, base, client, requestTimeout, this::loadCredential,
+                this::lookedIn);
     }
 
     public String registry() {
@@ -109,6 +107,14 @@ public final class RegistryHttp {
             try {
                 HttpResponse<T> response = sendOnce(request, handler, true);
                 int status = response.statusCode();
+                if ((status == 401 || status == 403) && !sameOrigin(response.uri())) {
+                    // Whoever a redirect or link led us to has no claim on our credentials or token service.
+                    discard(response);
+                    throw new RegistryUnauthorizedException(registry + " sent " + request.method() + " "
+                            + request.uri().getPath() + " on to " + Untrusted.quote(hostPort(response.uri()))
+                            + ", which refused it (HTTP " + status + "); credentials for " + registry
+                            + " are never sent to another host");
+                }
                 if (status == 401 || status == 403) {
                     List<Challenge> challenges = Challenge.parse(response.headers().allValues("WWW-Authenticate"));
                     discard(response);
@@ -116,7 +122,7 @@ public final class RegistryHttp {
                     // registry; a second refusal is final.
                     if (status == 401 && !reauthenticated) {
                         reauthenticated = true;
-                        tokens.remove(request.scope());
+                        tokenService.forget(request.scope());
                         if (authenticate(challenges, request.scope())) {
                             attempt--;
                             continue;
@@ -125,16 +131,26 @@ public final class RegistryHttp {
                     throw unauthorized(request, status, challenges);
                 }
                 if (status == 429 || status >= 500) {
-                    retryAfter = parseRetryAfter(response);
+                    Optional<RetryAfter> wish = RetryAfter.parse(response.headers().firstValue("Retry-After"),
+                            Instant.now());
                     discard(response);
-                    lastFailure = new RegistryNetworkException(registry + " answered HTTP " + status + " to "
-                            + request.method() + " " + request.uri().getPath());
+                    String answer = registry + " answered HTTP " + status + " to " + request.method() + " "
+                            + request.uri().getPath();
+                    if (wish.isPresent()) {
+                        checkWillingToWait(answer, wish.get(), retry, deadline);
+                        retryAfter = wish.get().delay();
+                    }
+                    lastFailure = new RegistryNetworkException(answer);
                 } else {
                     return response;
                 }
             } catch (IOException e) {
-                lastFailure = new RegistryNetworkException(describe(e) + " (" + request.method() + " "
-                        + request.uri().getPath() + ")", e);
+                Optional<RegistryException> permanent = TransportFailures.permanent(e,
+                        hostPort(request.uri()), String.valueOf(request.uri().getHost()),
+                        "https".equals(request.uri().getScheme()));
+                if (permanent.isPresent()) throw permanent.get();
+                lastFailure = new RegistryNetworkException(TransportFailures.describe(e) + " (" + request.method()
+                        + " " + request.uri().getPath() + ")", e);
             }
             if (attempt >= retry.maxAttempts() || System.nanoTime() > deadline) {
                 throw new RegistryNetworkException(lastFailure.getMessage() + "; gave up after " + attempt
@@ -145,11 +161,39 @@ public final class RegistryHttp {
         }
     }
 
+    /**
+     * A server that asks us to come back later than we are prepared to wait gets its answer now rather than after a
+     * shorter wait it did not ask for (which would only earn another 429) or a wait that outlives the retry budget.
+     */
+    private static void checkWillingToWait(String answer, RetryAfter wish, RetryPolicy retry, long deadline) {
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        Duration limit = retry.longestServerWait().compareTo(left) < 0 ? retry.longestServerWait() : left;
+        if (retry.maxAttempts() > 1 && wish.delay().compareTo(limit) > 0) {
+            throw new RegistryNetworkException(answer + " and asked to retry after " + describe(wish.delay())
+                    + " (Retry-After: " + Untrusted.quote(wish.sent(), 80) + "), longer than this command waits ("
+                    + describe(limit) + "); gave up without retrying. Try again later.");
+        }
+    }
+
+    private static String describe(Duration d) {
+        long s = d.getSeconds();
+        return s >= 86_400 ? (s / 86_400) + " days" : s >= 3600 ? (s / 3600) + " h" : s + " s";
+    }
+
+    static String hostPort(URI uri) {
+        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        return uri.getHost() + ":" + port;
+    }
+
     private <T> HttpResponse<T> sendOnce(Request request, HttpResponse.BodyHandler<T> handler, boolean withAuth)
             throws IOException {
         URI uri = request.uri();
-        boolean sameOrigin = true;
-        for (int hop = 0; hop < 6; hop++) {
+        // Credentials go only to the registry itself: a pagination link, an upload location or a redirect may name
+        // another host, and the registry's answers are not ours to trust with where our password goes.
+        boolean sameOrigin = sameOrigin(uri);
+        Set<URI> visited = new LinkedHashSet<>();
+        for (int hop = 0; ; hop++) {
+            visited.add(uri);
             HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout);
             request.headers().forEach(b::header);
             b.header("User-Agent", "update/1 (oci-update-toolchain)");
@@ -174,12 +218,55 @@ public final class RegistryHttp {
                 return response;
             }
             discard(response);
-            URI next = uri.resolve(location.get());
-            sameOrigin = sameOrigin && next.getScheme().equals(base.getScheme())
-                    && next.getAuthority().equals(base.getAuthority());
+            URI next = redirectTarget(request, uri, location.get());
+            if (visited.contains(next) || hop >= MAX_REDIRECTS) {
+                // The same answer would come on every retry: report it now.
+                String why = visited.contains(next) ? " round a redirect loop"
+                        : " through more than " + MAX_REDIRECTS + " redirects";
+                throw new RegistryProtocolException(registry + " sent " + request.method() + " "
+                        + request.uri().getPath() + why + " (last Location: " + Untrusted.quote(location.get())
+                        + "); the registry or a proxy in front of it is misconfigured");
+            }
+            sameOrigin = sameOrigin && sameOrigin(next);
             uri = next;
         }
-        throw new IOException("too many redirects from " + request.uri());
+    }
+
+    private static final int MAX_REDIRECTS = 5;
+
+    /** Where a redirect points: an absolute http(s) URL, or the registry's answer is reported as it is. */
+    private URI redirectTarget(Request request, URI from, String location) {
+        String what = registry + " redirected " + request.method() + " " + request.uri().getPath() + " to ";
+        URI next;
+        try {
+            next = from.resolve(location.trim());
+        } catch (IllegalArgumentException e) {
+            throw new RegistryProtocolException(what + "a malformed Location " + Untrusted.quote(location)
+                    + "; the registry or a proxy in front of it is misconfigured");
+        }
+        if (!isHttpUrl(next)) {
+            throw new RegistryProtocolException(what + Untrusted.quote(location) + ", which is not an http(s) "
+                    + "URL; refusing to follow it");
+        }
+        return next;
+    }
+
+    /** An absolute http or https URL with a host that java.net.http accepts (a port in range, for one). */
+    static boolean isHttpUrl(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) return false;
+        if (uri.getPort() > 65_535) return false; // the JDK would throw only when sending
+        try {
+            HttpRequest.newBuilder(uri);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private boolean sameOrigin(URI uri) {
+        return base.getScheme().equalsIgnoreCase(String.valueOf(uri.getScheme()))
+                && base.getAuthority().equalsIgnoreCase(String.valueOf(uri.getRawAuthority()));
     }
 
     /**
@@ -190,11 +277,7 @@ public final class RegistryHttp {
     private Optional<String> authorization(String scope) throws IOException {
         Challenge bearer = bearerChallenge;
         if (bearer != null) {
-            BearerToken token = tokens.get(scope);
-            if (token == null || token.dueForRefresh()) {
-                token = fetchToken(bearer, scope);
-            }
-            return Optional.of("Bearer " + token.value());
+            return Optional.of(tokenService.authorization(bearer, scope));
         }
         return Optional.ofNullable(basicHeader);
     }
@@ -204,8 +287,9 @@ public final class RegistryHttp {
         Optional<Challenge> bearer = challenges.stream()
                 .filter(c -> c.scheme().equalsIgnoreCase("Bearer") && c.params().containsKey("realm")).findFirst();
         if (bearer.isPresent()) {
+            tokenService.checkedRealm(bearer.get().params().get("realm"));
             bearerChallenge = bearer.get();
-            fetchToken(bearer.get(), scope);
+            tokenService.fetch(bearer.get(), scope);
             return true;
         }
         if (challenges.stream().anyMatch(c -> c.scheme().equalsIgnoreCase("Basic"))) {
@@ -219,187 +303,6 @@ public final class RegistryHttp {
                     + "service (no realm in WWW-Authenticate); this client cannot authenticate to it.");
         }
         return false;
-    }
-
-    /**
-     * The token flow of the distribution token spec: GET realm?service=..&scope=.. with basic credentials if we
-     * have them (anonymous otherwise). A scope may list several resources separated by spaces, each sent as its own
-     * {@code scope} parameter (cross-repository mounts need a pull on the source and a push on the target).
-     */
-    private BearerToken fetchToken(Challenge challenge, String scope) throws IOException {
-        String realm = challenge.params().get("realm");
-        Optional<Credential> credential = loadCredential();
-        StringBuilder url = new StringBuilder(realm);
-        char separator = realm.contains("?") ? '&' : '?';
-        if (challenge.params().containsKey("service")) {
-            url.append(separator).append("service=")
-                    .append(URLEncoder.encode(challenge.params().get("service"), StandardCharsets.UTF_8));
-            separator = '&';
-        }
-        for (String one : scope.trim().split("\\s+")) {
-            if (one.isEmpty()) continue;
-            url.append(separator).append("scope=").append(URLEncoder.encode(one, StandardCharsets.UTF_8));
-            separator = '&';
-        }
-        URI tokenUri;
-        try {
-            tokenUri = URI.create(url.toString());
-        } catch (IllegalArgumentException e) {
-            throw new RegistryUnauthorizedException(registry + " named a token service that is not a URL: " + realm);
-        }
-        if (credential.isPresent() && "http".equals(tokenUri.getScheme()) && "https".equals(base.getScheme())) {
-            throw new RegistryUnauthorizedException(registry + " (HTTPS) sent us to a plain-HTTP token service "
-                    + realm + "; refusing to send credentials there in clear text.");
-        }
-        HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).timeout(requestTimeout)
-                .header("User-Agent", "update/1 (oci-update-toolchain)");
-        if (credential.isPresent() && credential.get().isOAuth2RefreshToken()) {
-            // An identity token from `docker login` (config.json `identitytoken`) is an OAuth2 refresh token: it is
-            // exchanged by POST, never sent as a basic password.
-            b.uri(URI.create(realm)).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(refreshTokenForm(challenge, scope, credential.get())));
-        } else {
-            b.GET();
-            credential.ifPresent(c -> b.header("Authorization", basic(c)));
-        }
-        long requestedAt = System.nanoTime();
-        HttpResponse<byte[]> response;
-        try {
-            response = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        int status = response.statusCode();
-        if (status == 401 || status == 403) {
-            throw new RegistryUnauthorizedException("the token service of " + registry + " (" + realm
-                    + ") refused " + (credential.isPresent() ? "the credentials" : "anonymous access")
-                    + " for scope '" + scope + "' (HTTP " + status + ")."
-                    + (credential.isPresent() ? " Credentials came from: " : " Credentials were looked for in: ")
-                    + lookedIn() + ". " + (credential.isPresent()
-                            ? "Check the user name and password, or log in again (docker login " + registry + ")."
-                            : "Log in (docker login " + registry + "), or pass --username and --password-stdin."));
-        }
-        if (status == 429 || status >= 500) {
-            throw new IOException("the token service " + realm + " answered HTTP " + status);
-        }
-        if (status != 200) {
-            throw new RegistryProtocolException("the token service " + realm + " of " + registry
-                    + " answered HTTP " + status + " for scope '" + scope + "'");
-        }
-        JsonNode body;
-        try {
-            body = Json.parse(response.body(), "token response");
-        } catch (RuntimeException e) {
-            // The parser's message may quote the body, and the body holds the token.
-            throw new RegistryProtocolException("the token service " + realm + " of " + registry
-                    + " returned a response that is not JSON");
-        }
-        String token = body.hasNonNull("token") ? body.get("token").asText()
-                : body.hasNonNull("access_token") ? body.get("access_token").asText() : "";
-        if (token.isEmpty()) {
-            throw new RegistryProtocolException("the token service " + realm + " of " + registry
-                    + " returned no token for scope '" + scope + "'");
-        }
-        BearerToken fresh = BearerToken.of(token, body.path("expires_in").asLong(0), requestedAt);
-        tokens.put(scope, fresh);
-        return fresh;
-    }
-
-    private static String refreshTokenForm(Challenge challenge, String scope, Credential refreshToken) {
-        StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=update");
-        challenge.param("service").ifPresent(service -> form.append("&service=")
-                .append(URLEncoder.encode(service, StandardCharsets.UTF_8)));
-        form.append("&scope=").append(URLEncoder.encode(scope.trim(), StandardCharsets.UTF_8));
-        form.append("&refresh_token=").append(URLEncoder.encode(refreshToken.getPassword(), StandardCharsets.UTF_8));
-        return form.toString();
-    }
-
-    /**
-     * A bearer token and when to fetch the next one. The spec's default lifetime is 60 s; we refresh a quarter of
-     * the lifetime (at most 15 s) early, measured from when we asked, so a token does not expire mid-request.
-     */
-    private record BearerToken(String value, long refreshAtNanos) {
-        static BearerToken of(String value, long expiresInSeconds, long requestedAtNanos) {
-            long lifetime = Duration.ofSeconds(expiresInSeconds > 0 ? expiresInSeconds : 60).toNanos();
-            long margin = Math.min(lifetime / 4, Duration.ofSeconds(15).toNanos());
-            return new BearerToken(value, requestedAtNanos + lifetime - margin);
-        }
-
-        boolean dueForRefresh() {
-            return System.nanoTime() - refreshAtNanos >= 0;
-        }
-
-        @Override
-        public String toString() {
-            return "BearerToken[redacted]";
-        }
-    }
-
-    /**
-     * One challenge of a {@code WWW-Authenticate} header (RFC 7235): a scheme and its parameters. A header may hold
-     * several challenges separated by commas, parameter values may be quoted (with backslash escapes) or bare tokens.
-     */
-    record Challenge(String scheme, Map<String, String> params) {
-        Challenge {
-            params = Map.copyOf(params);
-        }
-
-        static List<Challenge> parse(List<String> headerValues) {
-            List<Challenge> challenges = new ArrayList<>();
-            for (String header : headerValues) parseInto(header, challenges);
-            return challenges;
-        }
-
-        private static void parseInto(String s, List<Challenge> out) {
-            String scheme = null;
-            Map<String, String> params = new LinkedHashMap<>();
-            int i = 0;
-            int n = s.length();
-            while (i < n) {
-                while (i < n && (s.charAt(i) == ',' || Character.isWhitespace(s.charAt(i)))) i++;
-                int start = i;
-                while (i < n && s.charAt(i) != '=' && s.charAt(i) != ',' && !Character.isWhitespace(s.charAt(i))) i++;
-                if (start == i) {
-                    i++;
-                    continue;
-                }
-                String token = s.substring(start, i);
-                int afterToken = i;
-                while (i < n && Character.isWhitespace(s.charAt(i))) i++;
-                if (i < n && s.charAt(i) == '=' && scheme != null) {
-                    i++;
-                    while (i < n && Character.isWhitespace(s.charAt(i))) i++;
-                    StringBuilder value = new StringBuilder();
-                    if (i < n && s.charAt(i) == '"') {
-                        i++;
-                        while (i < n && s.charAt(i) != '"') {
-                            if (s.charAt(i) == '\\' && i + 1 < n) i++;
-                            value.append(s.charAt(i++));
-                        }
-                        i++;
-                    } else {
-                        while (i < n && s.charAt(i) != ',' && !Character.isWhitespace(s.charAt(i))) {
-                            value.append(s.charAt(i++));
-                        }
-                    }
-                    params.put(token.toLowerCase(Locale.ROOT), value.toString());
-                } else if (i < n && s.charAt(i) == '=') {
-                    // token68 or garbage before any scheme: skip to the next comma
-                    while (i < n && s.charAt(i) != ',') i++;
-                } else {
-                    if (scheme != null) out.add(new Challenge(scheme, params));
-                    scheme = token;
-                    params = new LinkedHashMap<>();
-                    i = afterToken;
-                }
-            }
-            if (scheme != null) out.add(new Challenge(scheme, params));
-        }
-
-        Optional<String> param(String name) {
-            return Optional.ofNullable(params.get(name));
-        }
     }
 
     /** Looked up once per registry: a credential helper is a process to start, not something to run per scope. */
@@ -419,7 +322,7 @@ public final class RegistryHttp {
         return String.join(", ", lookedIn);
     }
 
-    private static String basic(Credential c) {
+    static String basic(Credential c) {
         return "Basic " + Base64.getEncoder().encodeToString((c.getUsername() + ":" + c.getPassword())
                 .getBytes(StandardCharsets.UTF_8));
     }
@@ -460,31 +363,13 @@ public final class RegistryHttp {
 
     private String bearerRealm() {
         Challenge c = bearerChallenge;
-        return c == null ? "the token service" : "the token service " + c.params().get("realm");
+        return c == null ? "the token service" : "the token service " + Untrusted.quote(c.params().get("realm"));
     }
 
     private static String repositoryOf(String scope) {
         String first = scope.trim().split("\\s+")[0];
         String[] parts = first.split(":");
         return parts.length >= 3 && parts[0].equals("repository") ? "repository " + parts[1] : "'" + first + "'";
-    }
-
-    private static Duration parseRetryAfter(HttpResponse<?> response) {
-        Optional<String> value = response.headers().firstValue("Retry-After");
-        if (value.isEmpty()) return Duration.ZERO;
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.get().trim())));
-        } catch (NumberFormatException e) {
-            return Duration.ofSeconds(1);
-        }
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof ConnectException) {
-            return "cannot connect" + (e.getMessage() == null ? " (connection refused)" : ": " + e.getMessage());
-        }
-        if (e instanceof HttpTimeoutException) return "timed out: " + e.getMessage();
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     static void discard(HttpResponse<?> response) {

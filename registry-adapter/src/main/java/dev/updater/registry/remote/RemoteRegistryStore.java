@@ -1,6 +1,5 @@
 package dev.updater.registry.remote;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.updater.registry.BlobSource;
 import dev.updater.registry.DigestMismatchException;
 import dev.updater.registry.NotFoundException;
@@ -8,10 +7,11 @@ import dev.updater.registry.RangedStream;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.ReleaseStore;
+import dev.updater.registry.StallGuard;
+import dev.updater.registry.Untrusted;
 import dev.updater.registry.VerifiedManifest;
 import dev.updater.registry.VerifyingInputStream;
 import dev.updater.schema.Digest;
-import dev.updater.schema.Json;
 import dev.updater.schema.MediaTypes;
 import dev.updater.schema.OciDescriptor;
 import java.io.IOException;
@@ -21,10 +21,10 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,7 +36,6 @@ public final class RemoteRegistryStore implements ReleaseStore {
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
             MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
-    private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final Pattern UPLOAD_RANGE = Pattern.compile("^(?:bytes=)?0-(\\d+)$");
     private final RegistryHttp http;
     private final String repository;
@@ -84,12 +83,21 @@ public final class RemoteRegistryStore implements ReleaseStore {
                     + " (check the tag with: update versions " + describe() + ")");
         }
         expect(response, 200, "GET manifest " + tagOrDigest);
+        OptionalLong declared = response.headers().firstValueAsLong("Content-Length");
+        if (declared.isPresent() && declared.getAsLong() > MAX_MANIFEST_BYTES) {
+            // Refused before reading: a hostile server could otherwise hold us for megabytes it never meant to send.
+            RegistryHttp.discard(response);
+            throw new DigestMismatchException("manifest " + tagOrDigest + " from " + describe()
+                    + " (declared larger than 4 MiB: Content-Length " + declared.getAsLong() + ")",
+                    Digest.isValid(tagOrDigest) ? Digest.parse(tagOrDigest) : Digest.of(new byte[0]),
+                    "an oversized document");
+        }
         byte[] bytes;
-        try (InputStream in = response.body()) {
+        try (InputStream in = guarded(response.body())) {
             bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
         } catch (IOException e) {
-            throw new RegistryNetworkException("reading manifest " + tagOrDigest + " from " + describe() + " failed",
-                    e);
+            throw new RegistryNetworkException("reading manifest " + tagOrDigest + " from " + describe() + " failed ("
+                    + TransportFailures.describe(e) + ")", e);
         }
         Digest actual = Digest.of(bytes);
         if (bytes.length > MAX_MANIFEST_BYTES) {
@@ -113,8 +121,11 @@ public final class RemoteRegistryStore implements ReleaseStore {
 
     @Override
     public InputStream openBlob(OciDescriptor blob) {
-        return new VerifyingInputStream(openBlobFrom(blob, 0).in(), blob.digest(), blob.size(),
-                "blob " + blob.digest() + " from " + describe());
+        // Small documents (update manifest, signatures, TUF metadata) are read whole by callers that know nothing of
+        // networks: a broken or crawling connection is reported as the network failure it is.
+        String what = "blob " + blob.digest() + " from " + describe();
+        return new VerifyingInputStream(new NetworkStream(guarded(openBlobFrom(blob, 0).in()), what), blob.digest(),
+                blob.size(), what);
     }
 
     @Override
@@ -342,27 +353,18 @@ public final class RemoteRegistryStore implements ReleaseStore {
         return digest;
     }
 
+    /** All tags, page by page; see {@link TagPages} for what a hostile registry cannot make us do. */
     @Override
     public List<String> listTags() {
-        List<String> tags = new ArrayList<>();
-        URI next = uri("tags/list");
-        for (int page = 0; next != null && page < 1000; page++) {
-            HttpResponse<byte[]> response = http.send(RegistryHttp.Request.get(next, pullScope(), Map.of()),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() == 404) {
-                throw new NotFoundException("repository " + describe() + " does not exist (nothing pushed yet?)");
-            }
-            expect(response, 200, "GET tags");
-            JsonNode body = Json.parse(response.body(), "tag list of " + describe());
-            JsonNode list = body.get("tags");
-            if (list != null && list.isArray()) {
-                list.forEach(t -> tags.add(t.asText()));
-            }
-            next = response.headers().firstValue("Link").map(NEXT_LINK::matcher).filter(Matcher::find)
-                    .map(m -> http.uri("/").resolve(m.group(1))).orElse(null);
-        }
-        return tags;
+        return new TagPages(http, describe()).all(uri("tags/list"), pullScope(), this::expect);
     }
+
+    /** Bodies we read whole are read under the same stall and throughput rules as blobs. */
+    static InputStream guarded(InputStream body) {
+        return new StallGuard(body, BODY_STALL_MILLIS);
+    }
+
+    private static final long BODY_STALL_MILLIS = 30_000;
 
     @Override
     public void deleteManifest(Digest digest) {
@@ -375,19 +377,35 @@ public final class RemoteRegistryStore implements ReleaseStore {
         expect(response, 202, "DELETE manifest " + digest);
     }
 
+    /** Reports an answer that is not {@code wanted}, quoting the start of its body as data. */
+    interface Expectation {
+        void expect(HttpResponse<?> response, int wanted, String what);
+    }
+
     private void expect(HttpResponse<?> response, int wanted, String what) {
         if (response.statusCode() != wanted) {
             String body = response.body() instanceof String s ? abbreviate(s)
-                    : response.body() instanceof byte[] b ? abbreviate(new String(b, StandardCharsets.UTF_8)) : "";
+                    : response.body() instanceof byte[] b ? abbreviate(new String(b, StandardCharsets.UTF_8))
+                    : response.body() instanceof InputStream in ? abbreviate(errorBody(in)) : "";
             RegistryHttp.discard(response);
             throw new RegistryProtocolException(describe() + ": " + what + " answered HTTP " + response.statusCode()
                     + " (expected " + wanted + ") " + body);
         }
     }
 
+    /** The start of an error body, enough for the distribution error in it; the rest is not read. */
+    private static String errorBody(InputStream in) {
+        try (InputStream guarded = new StallGuard(in, 5_000)) {
+            return new String(guarded.readNBytes(Untrusted.DEFAULT_LIMIT + 1), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** An error body as data: escaped and cut, so a hostile page cannot flood or rewrite the terminal. */
     private static String abbreviate(String s) {
         String t = s.strip();
-        return t.length() <= 300 ? t : t.substring(0, 300) + "...";
+        return t.isEmpty() ? "" : Untrusted.quote(t);
     }
 
     @Override

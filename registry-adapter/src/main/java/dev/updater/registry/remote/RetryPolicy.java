@@ -22,6 +22,14 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
         }
     }
 
+    /**
+     * The longest server-requested wait we honour before one retry; a {@code Retry-After} beyond it (or beyond
+     * what is left of {@link #totalBudget()}) ends the retries at once instead of waiting less than asked.
+     */
+    public Duration longestServerWait() {
+        return MAX_RETRY_AFTER;
+    }
+
     /** How long to wait before attempt {@code attempt + 1} (attempts count from 1). */
     public Duration delayAfter(int attempt, Duration retryAfter) {
         long capMillis = Math.min(maxDelay.toMillis(), initialDelay.toMillis() << Math.min(attempt - 1, 20));

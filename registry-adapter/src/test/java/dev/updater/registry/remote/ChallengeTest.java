@@ -10,28 +10,28 @@ import org.junit.jupiter.api.Test;
 class ChallengeTest {
     @Test
     void distributionsBearerChallenge() {
-        List<RegistryHttp.Challenge> c = RegistryHttp.Challenge.parse(List.of("Bearer realm=\"https://auth.example/"
-                + "token\",service=\"registry.example\",scope=\"repository:a/b:pull,push\",error=\"insufficient_scope\""));
-        assertEquals(List.of(new RegistryHttp.Challenge("Bearer", Map.of("realm", "https://auth.example/token",
+        List<Challenge> c = Challenge.parse(List.of("Bearer realm=\"https://auth.example/token"
+                + "\",service=\"registry.example\",scope=\"repository:a/b:pull,push\",error=\"insufficient_scope\""));
+        assertEquals(List.of(new Challenge("Bearer", Map.of("realm", "https://auth.example/token",
                 "service", "registry.example", "scope", "repository:a/b:pull,push",
                 "error", "insufficient_scope"))), c);
     }
 
     @Test
     void severalChallengesInOneHeaderWithBareAndSpacedParameters() {
-        List<RegistryHttp.Challenge> c = RegistryHttp.Challenge.parse(List.of(
+        List<Challenge> c = Challenge.parse(List.of(
                 "Basic realm=\"Registry Realm\", Bearer Realm = https://auth.example/token , service=reg,"
                         + " scope=\"repository:x:pull\""));
-        assertEquals(List.of(new RegistryHttp.Challenge("Basic", Map.of("realm", "Registry Realm")),
-                new RegistryHttp.Challenge("Bearer", Map.of("realm", "https://auth.example/token", "service", "reg",
+        assertEquals(List.of(new Challenge("Basic", Map.of("realm", "Registry Realm")),
+                new Challenge("Bearer", Map.of("realm", "https://auth.example/token", "service", "reg",
                         "scope", "repository:x:pull"))), c);
     }
 
     @Test
     void severalHeadersAndEscapedQuotes() {
-        List<RegistryHttp.Challenge> c = RegistryHttp.Challenge.parse(List.of("Negotiate",
+        List<Challenge> c = Challenge.parse(List.of("Negotiate",
                 "bearer realm=\"https://a.example/t?x=\\\"1\\\"\""));
-        assertEquals(List.of(new RegistryHttp.Challenge("Negotiate", Map.of()),
-                new RegistryHttp.Challenge("bearer", Map.of("realm", "https://a.example/t?x=\"1\""))), c);
+        assertEquals(List.of(new Challenge("Negotiate", Map.of()),
+                new Challenge("bearer", Map.of("realm", "https://a.example/t?x=\"1\""))), c);
     }
 }

@@ -33,7 +33,8 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     public sealed interface Action
-            permits Pass, Status, ResetAfter, StripRange, StallAfter, TruncateAfter, AppendBytes, DropResponse {}
+            permits Pass, Status, ResetAfter, StripRange, StallAfter, TruncateAfter, AppendBytes, DropResponse,
+            Trickle {}
 
     /** Forward the request (the registry acts on it), then reset the client's connection without any answer. */
     public record DropResponse() implements Action {}
@@ -57,6 +58,9 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Forward with extra bytes after the body and a Content-Length that includes them. */
     public record AppendBytes(int extra) implements Action {}
+
+    /** Forward, but from the start send only {@code bytes} body bytes every {@code everyMillis} (a crawling link). */
+    public record Trickle(int bytes, long everyMillis) implements Action {}
 
     public static Action pass() {
         return new Pass();
@@ -212,6 +216,10 @@ public final class FaultProxy implements AutoCloseable {
                 cout.flush();
                 return;
             }
+            if (action instanceof Trickle t) {
+                trickle(uin, cout, length < 0 ? Long.MAX_VALUE : length, t, blobGet);
+                return;
+            }
             long limit = action instanceof ResetAfter r ? r.bodyBytes()
                     : action instanceof StallAfter st ? st.bodyBytes()
                     : action instanceof TruncateAfter t ? t.bodyBytes() : Long.MAX_VALUE;
@@ -234,6 +242,20 @@ public final class FaultProxy implements AutoCloseable {
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             // a client that went away, or an injected fault: nothing to report
+        }
+    }
+
+    private void trickle(InputStream in, OutputStream out, long length, Trickle t, boolean count)
+            throws IOException, InterruptedException {
+        byte[] buf = new byte[t.bytes()];
+        for (long sent = 0; sent < length; ) {
+            int r = in.read(buf, 0, (int) Math.min(buf.length, length - sent));
+            if (r < 0) break;
+            out.write(buf, 0, r);
+            out.flush();
+            sent += r;
+            if (count) blobBodyBytes.addAndGet(r);
+            Thread.sleep(t.everyMillis());
         }
     }
 
