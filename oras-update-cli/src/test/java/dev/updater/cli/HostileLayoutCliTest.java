@@ -152,4 +152,14 @@ class HostileLayoutCliTest {
         CliRunner.Result wrongType = CliRunner.run("inspect", layout + ":weird");
         refused(wrongType, "application/x\\u001b]0;owned\\u0007");
     }
+
+    @Test
+    void annotationsAreEscapedWhenInspectShowsThem() throws Exception {
+        ObjectNode manifest = files.manifest("1.0.0");
+        ((ObjectNode) manifest.get("annotations")).put("org.opencontainers.image.version", "1\u001b[2J\u202e");
+        files.replaceBlob(files.manifestDigest("1.0.0"), dev.updater.schema.Json.write(manifest));
+        CliRunner.Result r = ok("inspect", layout + ":1.0.0");
+        assertTrue(r.out().contains("org.opencontainers.image.version = 1\\u001b[2J\\u202e"), r::toString);
+        assertFalse(LayoutFuzzTest.hasControlCharacters(r.out()), r::toString);
+    }
 }

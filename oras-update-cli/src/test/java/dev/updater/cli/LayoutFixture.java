@@ -68,15 +68,21 @@ final class LayoutFixture {
      * Returns the new digest.
      */
     Digest replaceBlob(Digest old, byte[] replacement) throws IOException {
+        return replaceBlob(old, replacement, new java.util.HashSet<>());
+    }
+
+    /** {@code written}: blobs this replacement made; never rewritten again (a mutation may make a cycle). */
+    private Digest replaceBlob(Digest old, byte[] replacement, java.util.Set<String> written) throws IOException {
         Digest fresh = Digest.of(replacement);
         Files.write(blob(fresh), replacement);
+        written.add(fresh.hex());
         if (fresh.equals(old)) return fresh;
         // manifests (and indexes) naming the old blob, found by their text; each rewritten is replaced in turn
         try (Stream<Path> blobs = Files.list(root.resolve("blobs/sha256"))) {
             for (Path file : blobs.sorted(Comparator.naturalOrder()).toList()) {
                 if (!Files.isRegularFile(file) || Files.size(file) > 4 << 20) continue;
                 String text = Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
-                if (file.getFileName().toString().equals(fresh.hex()) || !text.contains(old.toString())) continue;
+                if (written.contains(file.getFileName().toString()) || !text.contains(old.toString())) continue;
                 byte[] rewritten;
                 try {
                     var node = Json.parse(Files.readAllBytes(file), "blob");
@@ -85,7 +91,7 @@ final class LayoutFixture {
                 } catch (RuntimeException notJson) {
                     continue;
                 }
-                replaceBlob(Digest.parse("sha256:" + file.getFileName()), rewritten);
+                replaceBlob(Digest.parse("sha256:" + file.getFileName()), rewritten, written);
             }
         }
         ObjectNode index = index();

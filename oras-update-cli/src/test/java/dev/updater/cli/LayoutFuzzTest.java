@@ -45,7 +45,8 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  */
 class LayoutFuzzTest {
     static final int DEFAULT_COUNT = 300;
-    private static final String VERSION_TAG = "1.0.0";
+    /** The release the tries pull: chunked, with a patch from 1.0.0, signed, in the signed TUF targets. */
+    private static final String VERSION_TAG = "2.0.0";
 
     enum Document { UPDATE_MANIFEST, RELEASE_MANIFEST, INDEX, TUF_METADATA, SIGNATURE_MANIFEST }
 
@@ -54,6 +55,8 @@ class LayoutFuzzTest {
     private static Path trustedState;
     private static String publicKey;
     private static byte[] payload;
+    /** The 1.0.0 payload: the base file of a delta pull. */
+    private static Path oldPayload;
     private static final Map<String, AtomicInteger> COUNTS = new ConcurrentHashMap<>();
     private static long started;
 
@@ -85,15 +88,23 @@ class LayoutFuzzTest {
         Path tufKeys = work.resolve("tuf-keys");
         Path tufRepo = work.resolve("tuf-repo");
         ok("trust", "init", "--registry", layout, "--repo", tufRepo.toString(), "--keys", tufKeys.toString());
-        payload = new byte[3_000];
-        new Random(7).nextBytes(payload);
-        Path file = Files.write(work.resolve("app"), payload);
-        ok("push", layout, "--version", VERSION_TAG, "--target", "t=" + file, "--channel", "stable", "--delta-from",
-                "0", "--quiet", "--product", "fw", "--trust-keys", tufKeys.toString(), "--key", signer + ".key",
-                "--password-file", password.toString());
+        byte[] old = new byte[3_000];
+        new Random(7).nextBytes(old);
+        oldPayload = Files.write(work.resolve("app-1.0.0"), old);
+        payload = old.clone();
+        payload[1234] ^= 1;
+        Path file = Files.write(work.resolve("app-2.0.0"), payload);
+        String[] signed = {"--quiet", "--product", "fw", "--trust-keys", tufKeys.toString(), "--key",
+            signer + ".key", "--password-file", password.toString()};
+        ok(with(new String[] {"push", layout, "--version", "1.0.0", "--target", "t=" + oldPayload}, signed));
+        ok(with(new String[] {"push", layout, "--version", VERSION_TAG, "--target", "t=" + file, "--channel",
+            "stable", "--chunk-size", "1K"}, signed));
         trustedState = work.resolve("trusted-state");
         ok("trust", "bootstrap", tufRepo.resolve("metadata/1.root.json").toString(), "--state-dir",
                 trustedState.toString());
+        String update = new String(new LayoutFixture(base).read(new LayoutFixture(base).configDigest(VERSION_TAG)),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(update.contains("\"chunks\"") && update.contains("\"patches\""), update);
         // the unmutated layout passes every check the tries run
         for (Document d : Document.values()) {
             Path tryDir = Files.createTempDirectory(work, "sanity");
@@ -139,8 +150,8 @@ class LayoutFuzzTest {
                 int exit = r.exitCode();
                 assertTrue(exit == ExitCode.OK || exit == ExitCode.NOT_FOUND || exit == ExitCode.VERIFICATION,
                         () -> what + ": " + r);
-                assertFalse(r.err().chars().anyMatch(c -> (c < 0x20 && c != '\n') || c == 0x7f
-                        || (c >= 0x80 && c < 0xa0)), () -> what + ": raw control character in stderr: " + r);
+                assertFalse(hasControlCharacters(r.err()), () -> what + ": raw control character in stderr: " + r);
+                assertFalse(hasControlCharacters(r.out()), () -> what + ": raw control character in stdout: " + r);
                 COUNTS.computeIfAbsent("command exit " + exit, k -> new AtomicInteger()).incrementAndGet();
                 if (i == 0) {
                     COUNTS.computeIfAbsent("pull exit " + exit + " " + document, k -> new AtomicInteger())
@@ -157,6 +168,12 @@ class LayoutFuzzTest {
         } finally {
             deleteTree(tryDir);
         }
+    }
+
+    /** What a terminal would act on rather than show: C0/C1 controls (but newline), line and bidi controls. */
+    static boolean hasControlCharacters(String text) {
+        return text.chars().anyMatch(c -> (c < 0x20 && c != '\n') || (c >= 0x7f && c < 0xa0) || c == 0x2028
+                || c == 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069));
     }
 
     /** Mutates one document of the layout and re-points every reference to it (digest, size) at the result. */
@@ -176,7 +193,7 @@ class LayoutFuzzTest {
                 replace(layout, random.nextInt(4) == 0 ? layout.manifestDigest(tag) : metadata, kind, random, known);
             }
             case SIGNATURE_MANIFEST -> {
-                String tag = tags(layout).stream().filter(t -> t.endsWith(".sig")).findFirst().orElseThrow();
+                String tag = "sha256-" + layout.manifestDigest(VERSION_TAG).hex() + ".sig";
                 JsonNode manifest = layout.manifest(tag);
                 Digest target = switch (random.nextInt(3)) {
                     case 0 -> layout.manifestDigest(tag);
@@ -217,7 +234,7 @@ class LayoutFuzzTest {
             }
             default -> {
                 results.add(CliRunner.run("pull", ref + ":" + VERSION_TAG, "--target", "t", "--output", out,
-                        "--state-dir", tryDir.resolve("state").toString(), "--quiet"));
+                        "--state-dir", tryDir.resolve("state").toString(), "--base", oldPayload.toString()));
                 results.add(CliRunner.run("inspect", ref + ":" + VERSION_TAG));
                 if (document == Document.INDEX) results.add(CliRunner.run("versions", ref));
             }
@@ -270,6 +287,12 @@ class LayoutFuzzTest {
                 }
             });
         }
+    }
+
+    private static String[] with(String[] args, String... more) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     private static void ok(String... args) {
