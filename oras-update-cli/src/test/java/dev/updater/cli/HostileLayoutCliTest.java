@@ -162,4 +162,22 @@ class HostileLayoutCliTest {
         assertTrue(r.out().contains("org.opencontainers.image.version = 1\\u001b[2J\\u202e"), r::toString);
         assertFalse(LayoutFuzzTest.hasControlCharacters(r.out()), r::toString);
     }
+
+    @Test
+    void aDamagedSecondTagOnASignedReleaseLeavesItsGoodTagPullableWithTheKey() throws Exception {
+        Path password = Files.writeString(dir.resolve("password"), "pw\n");
+        String key = dir.resolve("signer").toString();
+        ok("keygen", "--output-prefix", key, "--password-file", password.toString());
+        ok("sign", layout + ":1.0.0", "--key", key + ".key", "--password-file", password.toString());
+        ObjectNode index = files.index();
+        ObjectNode second = files.entry(index, "1.0.0").deepCopy();
+        ((ObjectNode) second.get("annotations")).put("org.opencontainers.image.ref.name", "stable");
+        second.put("mediaType", "");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) index.get("manifests")).add(second);
+        files.writeIndex(index);
+        ok("pull", layout + ":1.0.0", "--target", "t", "--output", out.toString(), "--key", key + ".pub", "--quiet");
+        Files.delete(out);
+        refused(CliRunner.run("pull", layout + ":stable", "--target", "t", "--output", out.toString(), "--key",
+                key + ".pub"), "(tag 'stable')", "mediaType");
+    }
 }

@@ -119,6 +119,11 @@ final class LayoutIndex {
         List<Entry> matches = entries.stream().filter(e -> byDigest
                 ? e.digest().map(d -> d.toString().equals(tagOrDigest)).orElse(false)
                 : e.tag().map(tagOrDigest::equals).orElse(false)).toList();
+        if (byDigest && matches.stream().anyMatch(Entry::isUsable)) {
+            // the bytes are checked against the digest whichever entry is used: a damaged second entry of the same
+            // manifest (another tag on it) must not make the good one unusable
+            matches = matches.stream().filter(Entry::isUsable).toList();
+        }
         for (Entry e : matches) {
             if (!e.isUsable()) throw new CorruptLayoutException(layout, e.describe());
         }
