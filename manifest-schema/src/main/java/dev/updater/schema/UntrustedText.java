@@ -47,8 +47,10 @@ public final class UntrustedText {
         return "'" + escape(text) + "'";
     }
 
+    /** C0 and C1 controls, line and paragraph separators, bidirectional marks, embeddings, overrides, isolates. */
     private static boolean isUnsafe(char c) {
         return Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || (c >= '\u202a' && c <= '\u202e')
-                || (c >= '\u2066' && c <= '\u2069') || c == '\u200e' || c == '\u200f' || c == '\ufeff';
+                || (c >= '\u2066' && c <= '\u2069') || c == '\u200e' || c == '\u200f' || c == '\u061c'
+                || c == '\ufeff';
     }
 }

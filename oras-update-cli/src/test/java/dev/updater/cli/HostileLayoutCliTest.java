@@ -180,4 +180,16 @@ class HostileLayoutCliTest {
         refused(CliRunner.run("pull", layout + ":stable", "--target", "t", "--output", out.toString(), "--key",
                 key + ".pub"), "(tag 'stable')", "mediaType");
     }
+
+    @Test
+    void aReleaseWhoseConfigIsAnotherManifestIsAVerificationFailure() throws Exception {
+        // a manifest cannot name its own digest; the nearest loop is a config that is the previous release manifest
+        Digest other = files.manifestDigest("2.0.0");
+        ObjectNode manifest = files.manifest("1.0.0");
+        ((ObjectNode) manifest.get("config")).put("digest", other.toString()).put("size", files.read(other).length);
+        files.replaceBlob(files.manifestDigest("1.0.0"), dev.updater.schema.Json.write(manifest));
+        refused(CliRunner.run("inspect", layout + ":1.0.0"), "the update manifest " + other + " of release",
+                "is malformed: invalid field 'schemaVersion'");
+        refused(pull("1.0.0"), "the update manifest " + other);
+    }
 }

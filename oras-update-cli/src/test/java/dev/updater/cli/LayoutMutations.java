@@ -122,7 +122,9 @@ final class LayoutMutations {
                         : "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
             }
             case CONTROL_CHARACTERS -> null; // raw bytes below
-            case WRONG_MEDIA_TYPE -> oneOf(random, "\"\"", "\" \"", "\"\\t\"", "\"application/vnd.oci.image.index.v1+json\"",
+            case WRONG_MEDIA_TYPE -> oneOf(random, "\"\"", "\" \"", "\"\\t\"",
+                    "\"application/vnd.oci.image.index.v1+json\"", "\"application/vnd.updater.patch.unknown\"",
+                    "\"application/vnd.updater.patch.\\u001b[2J\"",
                     "\"application/vnd.docker.distribution.manifest.v2+json\"", "\"text/plain\"",
                     "\"application/vnd.updater.manifest.v1+json\"", "\"application/vnd.oci.image.manifest.v1+json\"",
                     "\"application/vnd.dev.cosign.simplesigning.v1+json\"", "\"\\u001b[31mred\\u001b[0m\"",
