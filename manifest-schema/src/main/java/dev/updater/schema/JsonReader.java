@@ -29,8 +29,18 @@ public final class JsonReader {
         return new JsonReader(node, "");
     }
 
+    /** Like {@link #root(JsonNode)} for an object found at {@code path} of a larger document, named so in errors. */
+    public static JsonReader root(JsonNode node, String path) {
+        if (!node.isObject()) {
+            throw new ManifestFormatException(path, "expected a JSON object");
+        }
+        return new JsonReader(node, path);
+    }
+
     public String path(String field) {
-        return path.isEmpty() ? field : path + "." + field;
+        // field names come from the document: escaped, since paths end up in messages
+        String name = UntrustedText.escape(field);
+        return path.isEmpty() ? name : path + "." + name;
     }
 
     public String path() {
@@ -76,7 +86,7 @@ public final class JsonReader {
     public long longValue(String field) {
         JsonNode value = required(field);
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw new ManifestFormatException(path(field), "expected an integer, found " + value);
+            throw new ManifestFormatException(path(field), "expected an integer, found " + shown(value));
         }
         return value.longValue();
     }
@@ -101,7 +111,7 @@ public final class JsonReader {
         if (!has(field)) return fallback;
         JsonNode value = node.get(field);
         if (!value.isBoolean()) {
-            throw new ManifestFormatException(path(field), "expected true or false, found " + value);
+            throw new ManifestFormatException(path(field), "expected true or false, found " + shown(value));
         }
         return value.booleanValue();
     }
@@ -186,7 +196,13 @@ public final class JsonReader {
         return node;
     }
 
-    static String abbreviate(String s) {
-        return s.length() <= 80 ? "'" + s + "'" : "'" + s.substring(0, 77) + "...'";
+    /** A value for a message: quoted, unprintable characters escaped, cut after {@value UntrustedText#MAX_CHARS}. */
+    public static String abbreviate(String s) {
+        return UntrustedText.quote(s);
+    }
+
+    /** A JSON value of the wrong type, for a message: its type and the start of it, never the whole document. */
+    private static String shown(JsonNode value) {
+        return value.getNodeType() + " " + UntrustedText.escape(value.toString());
     }
 }

@@ -1,17 +1,20 @@
 package dev.updater.schema;
 
-/** A document (update manifest, OCI manifest, trust metadata) does not have the form we accept. */
+/**
+ * A document (update manifest, OCI manifest, trust metadata) does not have the form we accept. The message may quote
+ * the document, so unprintable characters in it are escaped.
+ */
 public final class ManifestFormatException extends UpdaterException {
     private static final long serialVersionUID = 1L;
     private final String field;
 
     public ManifestFormatException(String field, String problem) {
-        super("invalid field '" + field + "': " + problem);
+        super(UntrustedText.escapeAll("invalid field '" + field + "': " + problem));
         this.field = field;
     }
 
     public ManifestFormatException(String field, String problem, Throwable cause) {
-        super("invalid field '" + field + "': " + problem, cause);
+        super(UntrustedText.escapeAll("invalid field '" + field + "': " + problem), cause);
         this.field = field;
     }
 

@@ -50,9 +50,19 @@ public record OciDescriptor(String mediaType, Digest digest, long size, Map<Stri
         return n;
     }
 
-    static OciDescriptor read(JsonReader r) {
+    /**
+     * Reads a descriptor of a manifest or index; a missing, empty or blank media type, a digest that is not sha256,
+     * or a size that is not a non-negative integer is a {@link ManifestFormatException} naming the field.
+     */
+    public static OciDescriptor read(JsonReader r) {
         // OCI descriptors may carry fields we do not use (urls, data, platform); they are ignored, not refused.
-        return new OciDescriptor(r.string("mediaType"), r.digest("digest"), r.nonNegativeLong("size"),
-                r.stringMap("annotations"), Optional.ofNullable(r.string("artifactType", null)));
+        String mediaType = r.string("mediaType");
+        if (mediaType.isBlank()) {
+            throw new ManifestFormatException(r.path("mediaType"), "empty media type (a descriptor must say what "
+                    + "it points at)");
+        }
+        Optional<String> artifactType = Optional.ofNullable(r.string("artifactType", null));
+        return new OciDescriptor(mediaType, r.digest("digest"), r.nonNegativeLong("size"),
+                r.stringMap("annotations"), artifactType);
     }
 }

@@ -39,7 +39,8 @@ public record PatchDescriptor(SemVer fromVersion, Digest fromDigest, long fromSi
         r.onlyFields(FIELDS);
         String from = r.string("fromVersion");
         if (!SemVer.isValid(from)) {
-            throw new ManifestFormatException(r.path("fromVersion"), "not a semantic version: " + from);
+            throw new ManifestFormatException(r.path("fromVersion"), "not a semantic version: "
+                    + JsonReader.abbreviate(from));
         }
         String mediaType = r.string("mediaType");
         if (!mediaType.startsWith(MediaTypes.PATCH_PREFIX)) {

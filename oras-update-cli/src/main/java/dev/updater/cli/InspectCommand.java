@@ -8,6 +8,7 @@ import dev.updater.release.Release;
 import dev.updater.release.ReleaseReader;
 import dev.updater.schema.Json;
 import dev.updater.schema.TargetPayload;
+import dev.updater.schema.UntrustedText;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -61,14 +62,16 @@ final class InspectCommand implements Callable<Integer> {
         out.println("Created   " + u.created());
         out.println("Channels  " + (u.channels().isEmpty() ? "(none)" : String.join(", ", u.channels())));
         out.println("Update id " + u.updateId());
-        new java.util.TreeMap<>(release.manifest().annotations()).forEach((k, v) -> out.println("  " + k + " = " + v));
+        // annotations and media types are free text from the store: escaped, so they cannot drive the terminal
+        new java.util.TreeMap<>(release.manifest().annotations()).forEach((k, v) -> out.println("  "
+                + UntrustedText.escapeAll(k) + " = " + UntrustedText.escapeAll(v)));
         out.println("Targets:");
         for (Map.Entry<String, TargetPayload> t : u.sortedTargets().entrySet()) {
             TargetPayload p = t.getValue();
             out.printf("  %-20s %s  %,d bytes  %s (mode %s)%n", t.getKey(), p.digest(), p.size(), p.fileName(),
                     p.fileModeOctal());
             p.patches().forEach(patch -> out.printf("  %-20s   patch from %s: %,d bytes (%s)%n", "",
-                    patch.fromVersion(), patch.size(), patch.mediaType()));
+                    patch.fromVersion(), patch.size(), UntrustedText.escapeAll(patch.mediaType())));
         }
         return ExitCode.OK;
     }

@@ -291,7 +291,9 @@ final class PullCommand implements Callable<Integer> {
             return " by applying the patch from " + fetch.patchFrom().map(Object::toString).orElse("?") + " ("
                     + fetch.bytesDownloaded() + " bytes downloaded)";
         }
-        return fetch.fallbackReason().map(r -> "; full download because " + r).orElse("");
+        // the reason may quote a patch's media type or an error about the store's content
+        return fetch.fallbackReason().map(r -> "; full download because " + dev.updater.schema.UntrustedText
+                .escapeAll(r)).orElse("");
     }
 
     private void print(PrintWriter out, StoreReference ref, Release release, InstallResult result,

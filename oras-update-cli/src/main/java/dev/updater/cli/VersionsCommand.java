@@ -44,6 +44,10 @@ final class VersionsCommand implements Callable<Integer> {
         List<String> tags;
         try (ReleaseStore s = store.open(ref)) {
             tags = s.listTags();
+            // a damaged entry of a layout's index hides only its own tag; say so rather than list it silently short
+            for (String problem : s.damagedEntries()) {
+                spec.commandLine().getErr().println("update: warning: skipped " + problem);
+            }
         }
         List<SemVer> versions = new ArrayList<>();
         List<String> channels = new ArrayList<>();

@@ -8,7 +8,8 @@ public final class NotAReleaseException extends UpdaterException {
     private static final long serialVersionUID = 1L;
 
     public NotAReleaseException(String message) {
-        super(message);
+        // the message quotes media types and names read from the store
+        super(dev.updater.schema.UntrustedText.escapeAll(message));
     }
 
     @Override

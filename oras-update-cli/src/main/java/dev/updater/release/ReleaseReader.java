@@ -54,7 +54,14 @@ public final class ReleaseReader {
         } catch (IOException e) {
             throw new StoreIoException("cannot read the update manifest of " + name, e);
         }
-        UpdateManifest update = UpdateManifest.parse(configBytes);
+        UpdateManifest update;
+        try {
+            update = UpdateManifest.parse(configBytes);
+        } catch (ManifestFormatException e) {
+            // say which document: the field path alone does not tell an update manifest from the OCI manifest
+            throw new NotAReleaseException("the update manifest " + config.digest() + " of release " + raw.digest()
+                    + " is malformed: " + e.getMessage());
+        }
         for (Map.Entry<String, TargetPayload> t : update.sortedTargets().entrySet()) {
             TargetPayload p = t.getValue();
             boolean listed = p.isChunked()

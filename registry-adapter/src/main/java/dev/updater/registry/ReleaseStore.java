@@ -49,6 +49,15 @@ public interface ReleaseStore extends AutoCloseable {
     /** All tags of the repository (or layout), in the order the backend returns them. */
     List<String> listTags();
 
+    /**
+     * Why some of the store's own index was skipped: for an OCI layout, the entries of {@code index.json} that are
+     * not valid descriptors (their tags are not in {@link #listTags}, and fetching them fails verification). One
+     * line each, for a warning; a registry keeps no such index, so it has none.
+     */
+    default List<String> damagedEntries() {
+        return List.of();
+    }
+
     /** Removes a manifest by digest (every tag on it goes with it). For maintenance and tests. */
     void deleteManifest(Digest digest);
 

@@ -1,9 +1,8 @@
 package dev.updater.registry.layout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.registry.BlobSource;
+import dev.updater.registry.CorruptLayoutException;
 import dev.updater.registry.DigestMismatchException;
 import dev.updater.registry.NotFoundException;
 import dev.updater.registry.RangedStream;
@@ -13,22 +12,24 @@ import dev.updater.registry.VerifiedManifest;
 import dev.updater.registry.VerifyingInputStream;
 import dev.updater.schema.Digest;
 import dev.updater.schema.Json;
-import dev.updater.schema.JsonReader;
+import dev.updater.schema.ManifestFormatException;
 import dev.updater.schema.MediaTypes;
 import dev.updater.schema.OciDescriptor;
+import dev.updater.schema.UntrustedText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,8 +42,13 @@ import java.util.Optional;
  * (adds layers and annotations), and the release digest must be the digest of the exact bytes we built.
  */
 public final class OciLayoutStore implements ReleaseStore {
-    static final String REF_NAME = "org.opencontainers.image.ref.name";
+    static final String REF_NAME = LayoutIndex.REF_NAME;
+    /** As for a registry: far above any release or signature manifest. */
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    /** About 60,000 tags; index.json is read whole on every lookup. */
+    private static final int MAX_INDEX_BYTES = 16 * 1024 * 1024;
+    /** {"imageLayoutVersion":"1.0.0"} and room for growth. */
+    private static final int MAX_OCI_LAYOUT_BYTES = 4 * 1024;
     private final Path root;
 
     private OciLayoutStore(Path root) {
@@ -51,23 +57,35 @@ public final class OciLayoutStore implements ReleaseStore {
 
     /** Opens a layout; {@code create} makes the directory and its {@code oci-layout} file when missing. */
     public static OciLayoutStore open(Path root, boolean create) {
+        Path marker = root.resolve("oci-layout");
         try {
-            if (!Files.isRegularFile(root.resolve("oci-layout"))) {
+            if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
                 if (!create) {
                     throw new NotFoundException("no OCI layout at " + root + " (no oci-layout file); push a release "
                             + "there first, or check the path");
                 }
                 Files.createDirectories(root.resolve("blobs/sha256"));
-                writeAtomically(root.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes());
-                ObjectNode index = Json.object();
-                index.put("schemaVersion", 2);
-                index.put("mediaType", MediaTypes.OCI_INDEX);
-                index.putArray("manifests");
-                writeAtomically(root.resolve("index.json"), Json.write(index));
+                if (!Files.exists(root.resolve("index.json"), LinkOption.NOFOLLOW_LINKS)) {
+                    writeAtomically(root.resolve("index.json"), LayoutIndex.empty().toBytes());
+                }
+                writeAtomically(marker, "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.US_ASCII));
             }
+            checkLayoutMarker(LayoutFiles.readSmall(marker, MAX_OCI_LAYOUT_BYTES, "oci:" + root), "oci:" + root);
             return new OciLayoutStore(root);
         } catch (IOException e) {
-            throw new StoreIoException("cannot create the OCI layout at " + root, e);
+            throw new StoreIoException("cannot " + (create ? "create" : "open") + " the OCI layout at " + root, e);
+        }
+    }
+
+    /** The oci-layout file is a JSON object with a string {@code imageLayoutVersion} (image-spec). */
+    private static void checkLayoutMarker(byte[] bytes, String layout) {
+        try {
+            JsonNode marker = Json.parse(bytes, "oci-layout");
+            if (!marker.path("imageLayoutVersion").isTextual()) {
+                throw new CorruptLayoutException(layout, "oci-layout has no imageLayoutVersion string");
+            }
+        } catch (ManifestFormatException e) {
+            throw new CorruptLayoutException(layout, e.getMessage());
         }
     }
 
@@ -92,18 +110,19 @@ public final class OciLayoutStore implements ReleaseStore {
     @Override
     public VerifiedManifest fetchManifest(String tagOrDigest) {
         OciDescriptor entry = findEntry(tagOrDigest).orElseThrow(() -> new NotFoundException(
-                "no manifest '" + tagOrDigest + "' in " + describe() + notFoundHint(tagOrDigest)));
+                "no manifest " + UntrustedText.quote(tagOrDigest) + " in " + describe() + notFoundHint()));
         if (entry.size() > MAX_MANIFEST_BYTES) {
             throw new DigestMismatchException("manifest " + entry.digest() + " (declared over 4 MiB)",
                     entry.digest(), entry.size() + " bytes");
         }
-        byte[] bytes = readVerified(entry, "manifest " + tagOrDigest);
+        byte[] bytes = readVerified(entry, "manifest " + UntrustedText.escape(tagOrDigest));
         return new VerifiedManifest(entry.digest(), entry.mediaType(), bytes);
     }
 
-    private String notFoundHint(String tagOrDigest) {
+    private String notFoundHint() {
         List<String> tags = listTags();
-        return tags.isEmpty() ? " (the layout has no tags)" : " (tags: " + String.join(", ", tags) + ")";
+        return tags.isEmpty() ? " (the layout has no tags)"
+                : " (tags: " + String.join(", ", tags.stream().map(UntrustedText::escape).toList()) + ")";
     }
 
     private byte[] readVerified(OciDescriptor d, String what) {
@@ -115,37 +134,26 @@ public final class OciLayoutStore implements ReleaseStore {
     }
 
     private Optional<OciDescriptor> findEntry(String tagOrDigest) {
-        boolean byDigest = Digest.isValid(tagOrDigest);
-        OciDescriptor found = null;
-        for (OciDescriptor d : readIndex()) {
-            boolean match = byDigest ? d.digest().toString().equals(tagOrDigest)
-                    : d.annotation(REF_NAME).map(tagOrDigest::equals).orElse(false);
-            if (match) found = d;
+        Optional<OciDescriptor> found = readIndex().find(tagOrDigest, describe());
+        if (found.isPresent() || !Digest.isValid(tagOrDigest)) {
+            return found;
         }
-        if (found == null && byDigest && Files.exists(blobPath(Digest.parse(tagOrDigest)))) {
-            // Untagged manifests (e.g. pushed by digest and later untagged) are still addressable by digest.
-            try {
-                long size = Files.size(blobPath(Digest.parse(tagOrDigest)));
-                return Optional.of(new OciDescriptor(MediaTypes.OCI_MANIFEST, Digest.parse(tagOrDigest), size));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
+        // Untagged manifests (e.g. pushed by digest and later untagged) are still addressable by digest.
+        Digest digest = Digest.parse(tagOrDigest);
+        try {
+            long size = LayoutFiles.blobAttributes(blobPath(digest), "blob " + digest, describe()).size();
+            return Optional.of(new OciDescriptor(MediaTypes.OCI_MANIFEST, digest, size));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StoreIoException("cannot read blob " + digest + " of " + describe(), e);
         }
-        return Optional.ofNullable(found);
     }
 
-    private List<OciDescriptor> readIndex() {
+    private LayoutIndex readIndex() {
         try {
-            byte[] bytes = Files.readAllBytes(root.resolve("index.json"));
-            JsonReader r = JsonReader.root(Json.parse(bytes, "index.json of " + describe()));
-            List<OciDescriptor> out = new ArrayList<>();
-            if (r.has("manifests")) {
-                for (JsonReader m : r.objectList("manifests")) {
-                    out.add(new OciDescriptor(m.string("mediaType"), m.digest("digest"), m.nonNegativeLong("size"),
-                            m.stringMap("annotations"), Optional.ofNullable(m.string("artifactType", null))));
-                }
-            }
-            return out;
+            return LayoutIndex.parse(LayoutFiles.readSmall(root.resolve("index.json"), MAX_INDEX_BYTES, describe()),
+                    describe());
         } catch (NoSuchFileException e) {
             throw new NotFoundException("no index.json in " + describe() + ": not an OCI layout");
         } catch (IOException e) {
@@ -153,11 +161,44 @@ public final class OciLayoutStore implements ReleaseStore {
         }
     }
 
+    /** Entries of index.json that were skipped as damaged, and tags given to two manifests; see {@link #listTags}. */
+    @Override
+    public List<String> damagedEntries() {
+        return readIndex().problems();
+    }
+
     @Override
     public InputStream openBlob(OciDescriptor blob) {
+        InputStream in = openChecked(blob);
+        return new VerifyingInputStream(in, blob.digest(), blob.size(), "blob " + blob.digest() + " in " + describe());
+    }
+
+    @Override
+    public RangedStream openBlobFrom(OciDescriptor blob, long offset) {
+        InputStream in = openChecked(blob);
         try {
-            return new VerifyingInputStream(Files.newInputStream(blobPath(blob.digest())), blob.digest(), blob.size(),
-                    "blob " + blob.digest() + " in " + describe());
+            in.skipNBytes(offset);
+            return new RangedStream(in, offset);
+        } catch (IOException e) {
+            closeQuietly(in);
+            throw new StoreIoException("cannot read blob " + blob.digest() + " in " + describe(), e);
+        }
+    }
+
+    /**
+     * Opens a blob file after checking what it is: a regular file (never a link, FIFO or device, which are not
+     * opened at all) of exactly the size its descriptor says. Unlike a network, a file does not get longer by
+     * retrying, so a short or long blob is a verification failure at once.
+     */
+    private InputStream openChecked(OciDescriptor blob) {
+        Path file = blobPath(blob.digest());
+        try {
+            long size = LayoutFiles.blobAttributes(file, "blob " + blob.digest(), describe()).size();
+            if (size != blob.size()) {
+                throw new CorruptLayoutException(describe(), "blob " + blob.digest() + " is " + size
+                        + " bytes, its descriptor says " + blob.size());
+            }
+            return LayoutFiles.openBlob(file);
         } catch (NoSuchFileException e) {
             throw new NotFoundException("blob " + blob.digest() + " is missing from " + describe());
         } catch (IOException e) {
@@ -165,28 +206,23 @@ public final class OciLayoutStore implements ReleaseStore {
         }
     }
 
-    @Override
-    public RangedStream openBlobFrom(OciDescriptor blob, long offset) {
+    private static void closeQuietly(InputStream in) {
         try {
-            InputStream in = Files.newInputStream(blobPath(blob.digest()));
-            in.skipNBytes(offset);
-            return new RangedStream(in, offset);
-        } catch (NoSuchFileException e) {
-            throw new NotFoundException("blob " + blob.digest() + " is missing from " + describe());
-        } catch (IOException e) {
-            throw new StoreIoException("cannot open blob " + blob.digest() + " in " + describe(), e);
+            in.close();
+        } catch (IOException ignored) {
+            // nothing was read from it
         }
     }
 
     @Override
     public boolean hasBlob(Digest digest) {
-        return Files.isRegularFile(blobPath(digest));
+        return Files.isRegularFile(blobPath(digest), LinkOption.NOFOLLOW_LINKS);
     }
 
     @Override
     public void pushBlob(OciDescriptor blob, BlobSource source) {
-        if (hasBlob(blob.digest())) {
-            return;
+        if (hasBlob(blob.digest()) && sizeOf(blob.digest()) == blob.size()) {
+            return; // a blob of the wrong size (truncated, appended to) is written again
         }
         Path target = blobPath(blob.digest());
         Path temp = target.resolveSibling(".tmp-" + blob.digest().hex() + "-" + ProcessHandle.current().pid());
@@ -223,6 +259,14 @@ public final class OciLayoutStore implements ReleaseStore {
         }
     }
 
+    private long sizeOf(Digest digest) {
+        try {
+            return Files.size(blobPath(digest));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     @Override
     public Digest pushManifest(byte[] bytes, String mediaType, String tagOrDigest) {
         Digest digest = Digest.of(bytes);
@@ -232,20 +276,14 @@ public final class OciLayoutStore implements ReleaseStore {
         }
         pushBlob(new OciDescriptor(mediaType, digest, bytes.length), BlobSource.of(bytes));
         String artifactType = artifactTypeOf(bytes);
-        updateIndex(entries -> {
-            boolean byDigest = Digest.isValid(tagOrDigest);
-            List<OciDescriptor> kept = new ArrayList<>();
-            for (OciDescriptor d : entries) {
-                boolean sameTag = !byDigest && d.annotation(REF_NAME).map(tagOrDigest::equals).orElse(false);
-                boolean sameUntagged = byDigest && d.digest().equals(digest) && d.annotation(REF_NAME).isEmpty();
-                if (!sameTag && !sameUntagged) kept.add(d);
-            }
-            OciDescriptor entry = new OciDescriptor(mediaType, digest, bytes.length,
-                    byDigest ? java.util.Map.of() : java.util.Map.of(REF_NAME, tagOrDigest),
-                    Optional.ofNullable(artifactType));
-            kept.add(entry);
-            return kept;
-        });
+        boolean byDigest = Digest.isValid(tagOrDigest);
+        OciDescriptor entry = new OciDescriptor(mediaType, digest, bytes.length,
+                byDigest ? java.util.Map.of() : java.util.Map.of(REF_NAME, tagOrDigest),
+                Optional.ofNullable(artifactType));
+        // The tag moves: every entry holding it goes, damaged ones too. By digest, an untagged entry is replaced.
+        updateIndex(index -> index.edit(e -> byDigest
+                ? e.tag().isEmpty() && e.digest().map(digest::equals).orElse(false)
+                : e.tag().map(tagOrDigest::equals).orElse(false), Optional.of(entry)));
         return digest;
     }
 
@@ -258,22 +296,20 @@ public final class OciLayoutStore implements ReleaseStore {
         }
     }
 
+    /** Tags that resolve to a manifest; the tags of damaged entries are left out (see {@link #damagedEntries}). */
     @Override
     public List<String> listTags() {
-        List<String> tags = new ArrayList<>();
-        for (OciDescriptor d : readIndex()) {
-            d.annotation(REF_NAME).ifPresent(tags::add);
-        }
-        return tags;
+        return readIndex().usableTags();
     }
 
     @Override
     public void deleteManifest(Digest digest) {
-        updateIndex(entries -> entries.stream().filter(d -> !d.digest().equals(digest)).toList());
+        updateIndex(index -> index.edit(e -> e.isUsable() && e.digest().map(digest::equals).orElse(false),
+                Optional.empty()));
     }
 
     private interface IndexEdit {
-        List<OciDescriptor> apply(List<OciDescriptor> entries);
+        LayoutIndex apply(LayoutIndex index);
     }
 
     /** Read-modify-write of index.json under an exclusive file lock, so two publishers cannot lose a tag. */
@@ -281,23 +317,7 @@ public final class OciLayoutStore implements ReleaseStore {
         try (FileChannel lockChannel = FileChannel.open(root.resolve(".index.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
                 FileLock ignored = lockChannel.lock()) {
-            List<OciDescriptor> updated = edit.apply(readIndex());
-            ObjectNode index = Json.object();
-            index.put("schemaVersion", 2);
-            index.put("mediaType", MediaTypes.OCI_INDEX);
-            ArrayNode manifests = index.putArray("manifests");
-            for (OciDescriptor d : updated) {
-                ObjectNode m = manifests.addObject();
-                m.put("mediaType", d.mediaType());
-                m.put("digest", d.digest().toString());
-                m.put("size", d.size());
-                d.artifactType().ifPresent(t -> m.put("artifactType", t));
-                if (!d.annotations().isEmpty()) {
-                    ObjectNode a = m.putObject("annotations");
-                    d.annotations().forEach(a::put);
-                }
-            }
-            writeAtomically(root.resolve("index.json"), Json.write(index));
+            writeAtomically(root.resolve("index.json"), edit.apply(readIndex()).toBytes());
         } catch (IOException e) {
             throw new StoreIoException("cannot update index.json of " + describe(), e);
         }

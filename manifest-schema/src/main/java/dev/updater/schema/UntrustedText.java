@@ -1,0 +1,56 @@
+package dev.updater.schema;
+
+/**
+ * Puts text we do not control (field names, tags, media types read from a store) into a message: control characters,
+ * line and paragraph separators and bidirectional overrides are written as {@code \\uXXXX}, so a hostile document can
+ * neither forge extra output lines nor move the cursor or recolour a terminal, and long text is cut.
+ */
+public final class UntrustedText {
+    /** Enough of a value to recognise it; a message is read by a person. */
+    public static final int MAX_CHARS = 80;
+
+    private UntrustedText() {}
+
+    /** {@code text} with every unprintable character escaped, at most {@link #MAX_CHARS} characters of it. */
+    public static String escape(String text) {
+        if (text == null) return "(null)";
+        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_CHARS) + 8);
+        int shown = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (shown == MAX_CHARS) {
+                return out.append("...").toString();
+            }
+            char c = text.charAt(i);
+            if (isUnsafe(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+            shown++;
+        }
+        return out.toString();
+    }
+
+    /** Every unprintable character of {@code text} escaped, nothing cut: for whole messages that embed values. */
+    public static String escapeAll(String text) {
+        if (text == null) return "(null)";
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(isUnsafe(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return out.toString();
+    }
+
+    /** {@link #escape} in single quotes: {@code 'value'}. */
+    public static String quote(String text) {
+        return "'" + escape(text) + "'";
+    }
+
+    /** C0 and C1 controls, line and paragraph separators, bidirectional marks, embeddings, overrides, isolates. */
+    private static boolean isUnsafe(char c) {
+        return Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || (c >= '\u202a' && c <= '\u202e')
+                || (c >= '\u2066' && c <= '\u2069') || c == '\u200e' || c == '\u200f' || c == '\u061c'
+                || c == '\ufeff';
+    }
+}
