@@ -8,6 +8,8 @@ package dev.updater.schema;
 public final class UntrustedText {
     /** Enough of a value to recognise it; a message is read by a person. */
     public static final int MAX_CHARS = 80;
+    /** Enough for a URL or one registry error; an error page longer than this is not worth reading in full. */
+    public static final int LONG_TEXT = 300;
 
     private UntrustedText() {}
 
@@ -45,6 +47,42 @@ public final class UntrustedText {
     /** {@link #escape} in single quotes: {@code 'value'}. */
     public static String quote(String text) {
         return "'" + escape(text) + "'";
+    }
+
+    /** {@link #quote(String, int)} with room for a URL or a registry's error text ({@link #LONG_TEXT}). */
+    public static String quoteLong(String text) {
+        return quote(text, LONG_TEXT);
+    }
+
+    /**
+     * {@code text} escaped and cut to {@code limit} characters (before escaping), in single quotes; quotes and
+     * backslashes inside are escaped too, so where the value ends is never in doubt, and a cut says where it was.
+     */
+    public static String quote(String text, int limit) {
+        if (limit < 1) throw new IllegalArgumentException("limit must be positive");
+        StringBuilder out = new StringBuilder(Math.min(text.length(), limit) + 8).append('\'');
+        int end = Math.min(text.length(), limit);
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            if (c == '\'' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (isUnsafe(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        out.append('\'');
+        if (text.length() > limit) {
+            out.append(" (cut after ").append(limit).append(" characters)");
+        }
+        return out.toString();
     }
 
     /** C0 and C1 controls, line and paragraph separators, bidirectional marks, embeddings, overrides, isolates. */

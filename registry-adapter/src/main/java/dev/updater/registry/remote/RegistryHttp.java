@@ -1,11 +1,11 @@
 package dev.updater.registry.remote;
 
+import dev.updater.schema.UntrustedText;
 import com.google.cloud.tools.jib.api.Credential;
 import dev.updater.registry.RegistryException;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.RegistryUnauthorizedException;
-import dev.updater.registry.Untrusted;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -111,7 +111,7 @@ public final class RegistryHttp {
                     // Whoever a redirect or link led us to has no claim on our credentials or token service.
                     discard(response);
                     throw new RegistryUnauthorizedException(registry + " sent " + request.method() + " "
-                            + request.uri().getPath() + " on to " + Untrusted.quote(hostPort(response.uri()))
+                            + request.uri().getPath() + " on to " + UntrustedText.quoteLong(hostPort(response.uri()))
                             + ", which refused it (HTTP " + status + "); credentials for " + registry
                             + " are never sent to another host");
                 }
@@ -170,7 +170,7 @@ public final class RegistryHttp {
         Duration limit = retry.longestServerWait().compareTo(left) < 0 ? retry.longestServerWait() : left;
         if (retry.maxAttempts() > 1 && wish.delay().compareTo(limit) > 0) {
             throw new RegistryNetworkException(answer + " and asked to retry after " + describe(wish.delay())
-                    + " (Retry-After: " + Untrusted.quote(wish.sent(), 80) + "), longer than this command waits ("
+                    + " (Retry-After: " + UntrustedText.quote(wish.sent(), 80) + "), longer than this command waits ("
                     + describe(limit) + "); gave up without retrying. Try again later.");
         }
     }
@@ -224,7 +224,7 @@ public final class RegistryHttp {
                 String why = visited.contains(next) ? " round a redirect loop"
                         : " through more than " + MAX_REDIRECTS + " redirects";
                 throw new RegistryProtocolException(registry + " sent " + request.method() + " "
-                        + request.uri().getPath() + why + " (last Location: " + Untrusted.quote(location.get())
+                        + request.uri().getPath() + why + " (last Location: " + UntrustedText.quoteLong(location.get())
                         + "); the registry or a proxy in front of it is misconfigured");
             }
             sameOrigin = sameOrigin && sameOrigin(next);
@@ -241,11 +241,11 @@ public final class RegistryHttp {
         try {
             next = from.resolve(location.trim());
         } catch (IllegalArgumentException e) {
-            throw new RegistryProtocolException(what + "a malformed Location " + Untrusted.quote(location)
+            throw new RegistryProtocolException(what + "a malformed Location " + UntrustedText.quoteLong(location)
                     + "; the registry or a proxy in front of it is misconfigured");
         }
         if (!isHttpUrl(next)) {
-            throw new RegistryProtocolException(what + Untrusted.quote(location) + ", which is not an http(s) "
+            throw new RegistryProtocolException(what + UntrustedText.quoteLong(location) + ", which is not an http(s) "
                     + "URL; refusing to follow it");
         }
         return next;
@@ -363,7 +363,7 @@ public final class RegistryHttp {
 
     private String bearerRealm() {
         Challenge c = bearerChallenge;
-        return c == null ? "the token service" : "the token service " + Untrusted.quote(c.params().get("realm"));
+        return c == null ? "the token service" : "the token service " + UntrustedText.quoteLong(c.params().get("realm"));
     }
 
     private static String repositoryOf(String scope) {

@@ -1,5 +1,6 @@
 package dev.updater.registry.remote;
 
+import dev.updater.schema.UntrustedText;
 import dev.updater.registry.BlobSource;
 import dev.updater.registry.DigestMismatchException;
 import dev.updater.registry.NotFoundException;
@@ -8,7 +9,6 @@ import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StallGuard;
-import dev.updater.registry.Untrusted;
 import dev.updater.registry.VerifiedManifest;
 import dev.updater.registry.VerifyingInputStream;
 import dev.updater.schema.Digest;
@@ -396,7 +396,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
     /** The start of an error body, enough for the distribution error in it; the rest is not read. */
     private static String errorBody(InputStream in) {
         try (InputStream guarded = new StallGuard(in, 5_000)) {
-            return new String(guarded.readNBytes(Untrusted.DEFAULT_LIMIT + 1), StandardCharsets.UTF_8);
+            return new String(guarded.readNBytes(UntrustedText.LONG_TEXT + 1), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
@@ -405,7 +405,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
     /** An error body as data: escaped and cut, so a hostile page cannot flood or rewrite the terminal. */
     private static String abbreviate(String s) {
         String t = s.strip();
-        return t.isEmpty() ? "" : Untrusted.quote(t);
+        return t.isEmpty() ? "" : UntrustedText.quoteLong(t);
     }
 
     @Override

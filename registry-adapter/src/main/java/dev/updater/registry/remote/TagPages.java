@@ -1,10 +1,10 @@
 package dev.updater.registry.remote;
 
+import dev.updater.schema.UntrustedText;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.updater.registry.NotFoundException;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
-import dev.updater.registry.Untrusted;
 import dev.updater.schema.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +50,7 @@ final class TagPages {
         for (int page = 1; next != null; page++) {
             if (!seen.add(next)) {
                 throw new RegistryProtocolException(store + " sent a tag list whose pages loop: page " + page
-                        + " links back to " + Untrusted.quote(next.toString()) + ", which it sent already; the "
+                        + " links back to " + UntrustedText.quoteLong(next.toString()) + ", which it sent already; the "
                         + "registry's pagination is broken, no tags were listed");
             }
             if (page > MAX_TAG_PAGES) {
@@ -89,7 +89,7 @@ final class TagPages {
             return Json.parse(bytes, "tag list");
         } catch (RuntimeException e) {
             throw new RegistryProtocolException(store + " sent page " + page + " of its tag list that is not "
-                    + "JSON: " + Untrusted.quote(new String(bytes, 0, Math.min(bytes.length, 200),
+                    + "JSON: " + UntrustedText.quote(new String(bytes, 0, Math.min(bytes.length, 200),
                             StandardCharsets.UTF_8), 200));
         }
     }
@@ -104,13 +104,13 @@ final class TagPages {
             next = http.uri("/").resolve(target.trim());
         } catch (IllegalArgumentException e) {
             throw new RegistryProtocolException(store + " sent a tag list page linking to a malformed URL "
-                    + Untrusted.quote(target));
+                    + UntrustedText.quoteLong(target));
         }
         URI self = http.uri("/");
         if (!self.getScheme().equalsIgnoreCase(String.valueOf(next.getScheme()))
                 || !self.getRawAuthority().equalsIgnoreCase(String.valueOf(next.getRawAuthority()))) {
             throw new RegistryProtocolException(store + " sent a tag list page linking to "
-                    + Untrusted.quote(target) + ", outside the registry; refusing to follow it");
+                    + UntrustedText.quoteLong(target) + ", outside the registry; refusing to follow it");
         }
         return next;
     }

@@ -1,12 +1,12 @@
 package dev.updater.registry.remote;
 
+import dev.updater.schema.UntrustedText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.tools.jib.api.Credential;
 import dev.updater.registry.RegistryException;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.RegistryUnauthorizedException;
-import dev.updater.registry.Untrusted;
 import dev.updater.schema.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,11 +87,11 @@ final class TokenService {
             tokenUri = URI.create(url.toString());
         } catch (IllegalArgumentException e) {
             throw new RegistryUnauthorizedException(registry + " named a token service that is not a URL: "
-                    + Untrusted.quote(realm));
+                    + UntrustedText.quoteLong(realm));
         }
         if (credential.isPresent() && "http".equals(tokenUri.getScheme()) && "https".equals(base.getScheme())) {
             throw new RegistryUnauthorizedException(registry + " (HTTPS) sent us to a plain-HTTP token service "
-                    + Untrusted.quote(realm) + "; refusing to send credentials there in clear text.");
+                    + UntrustedText.quoteLong(realm) + "; refusing to send credentials there in clear text.");
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).timeout(requestTimeout)
                 .header("User-Agent", "update/1 (oci-update-toolchain)");
@@ -123,7 +123,7 @@ final class TokenService {
         int status = response.statusCode();
         if (status != 200) RegistryHttp.discard(response);
         if (status == 401 || status == 403) {
-            throw new RegistryUnauthorizedException("the token service of " + registry + " (" + Untrusted.quote(realm)
+            throw new RegistryUnauthorizedException("the token service of " + registry + " (" + UntrustedText.quoteLong(realm)
                     + ") refused " + (credential.isPresent() ? "the credentials" : "anonymous access")
                     + " for scope '" + scope + "' (HTTP " + status + ")."
                     + (credential.isPresent() ? " Credentials came from: " : " Credentials were looked for in: ")
@@ -132,10 +132,10 @@ final class TokenService {
                             : "Log in (docker login " + registry + "), or pass --username and --password-stdin."));
         }
         if (status == 429 || status >= 500) {
-            throw new IOException("the token service " + Untrusted.quote(realm) + " answered HTTP " + status);
+            throw new IOException("the token service " + UntrustedText.quoteLong(realm) + " answered HTTP " + status);
         }
         if (status != 200) {
-            throw new RegistryProtocolException("the token service " + Untrusted.quote(realm) + " of " + registry
+            throw new RegistryProtocolException("the token service " + UntrustedText.quoteLong(realm) + " of " + registry
                     + " answered HTTP " + status + " for scope '" + scope + "'");
         }
         byte[] bytes = tokenResponse(response, realm);
@@ -144,13 +144,13 @@ final class TokenService {
             body = Json.parse(bytes, "token response");
         } catch (RuntimeException e) {
             // The parser's message may quote the body, and the body holds the token.
-            throw new RegistryProtocolException("the token service " + Untrusted.quote(realm) + " of " + registry
+            throw new RegistryProtocolException("the token service " + UntrustedText.quoteLong(realm) + " of " + registry
                     + " returned a response that is not JSON");
         }
         String token = body.hasNonNull("token") ? body.get("token").asText()
                 : body.hasNonNull("access_token") ? body.get("access_token").asText() : "";
         if (token.isEmpty()) {
-            throw new RegistryProtocolException("the token service " + Untrusted.quote(realm) + " of " + registry
+            throw new RegistryProtocolException("the token service " + UntrustedText.quoteLong(realm) + " of " + registry
                     + " returned no token for scope '" + scope + "'");
         }
         BearerToken fresh = BearerToken.of(token, body.path("expires_in").asLong(0), requestedAt);
@@ -168,7 +168,7 @@ final class TokenService {
             bytes = in.readNBytes(MAX_TOKEN_RESPONSE_BYTES + 1);
         }
         if (bytes.length > MAX_TOKEN_RESPONSE_BYTES) {
-            throw new RegistryProtocolException("the token service " + Untrusted.quote(realm) + " of " + registry
+            throw new RegistryProtocolException("the token service " + UntrustedText.quoteLong(realm) + " of " + registry
                     + " sent a token response larger than 1 MiB; that is not a token");
         }
         return bytes;
@@ -190,7 +190,7 @@ final class TokenService {
         }
         if (uri == null || !RegistryHttp.isHttpUrl(uri)) {
             throw new RegistryUnauthorizedException(registry + " asked for a bearer token from the token service "
-                    + Untrusted.quote(realm) + " (WWW-Authenticate realm), which is not an http(s) URL; this client "
+                    + UntrustedText.quoteLong(realm) + " (WWW-Authenticate realm), which is not an http(s) URL; this client "
                     + "cannot authenticate to it. The registry's token configuration is broken: tell its operator.");
         }
         return uri;

@@ -1,9 +1,9 @@
 package dev.updater.registry.remote;
 
+import dev.updater.schema.UntrustedText;
 import dev.updater.registry.RegistryException;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
-import dev.updater.registry.Untrusted;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ProtocolException;
@@ -33,10 +33,10 @@ final class TransportFailures {
             // java.net.http found the response itself malformed (a header with control characters, a bad status
             // line, a lying length): the same bytes would come again.
             return Optional.of(new RegistryProtocolException(hostPort + " sent a malformed HTTP response: "
-                    + Untrusted.quote(String.valueOf(e.getMessage()))));
+                    + UntrustedText.quoteLong(String.valueOf(e.getMessage()))));
         }
         if (causedBy(e, UnresolvedAddressException.class) || causedBy(e, UnknownHostException.class)) {
-            return Optional.of(new RegistryNetworkException("the host name " + Untrusted.quote(host)
+            return Optional.of(new RegistryNetworkException("the host name " + UntrustedText.quoteLong(host)
                     + " did not resolve "
                     + "(DNS has no address for it); check the spelling of the registry in the reference, and the "
                     + "DNS settings of this machine", e));
@@ -71,7 +71,7 @@ final class TransportFailures {
         }
         if (e instanceof HttpTimeoutException) return "timed out: " + e.getMessage();
         // JDK messages may quote what the server sent.
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + Untrusted.quote(e.getMessage()));
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + UntrustedText.quoteLong(e.getMessage()));
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
