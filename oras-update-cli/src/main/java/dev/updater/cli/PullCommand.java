@@ -21,10 +21,14 @@ import dev.updater.schema.TargetPayload;
 import dev.updater.schema.UpdateManifest;
 import dev.updater.signing.SignatureStore;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -154,6 +158,9 @@ final class PullCommand implements Callable<Integer> {
             if (reference != null || target != null || output != null) {
                 throw new UsageException("--rollback fetches nothing: give only --install-root (and --json)");
             }
+            refuseGiven("not used by --rollback, which fetches and installs nothing",
+                    Stream.concat(Arrays.stream(FETCH_OPTIONS), Arrays.stream(NEW_VERSION_OPTIONS))
+                            .toArray(String[]::new));
             try (Installer installer = Installer.open(root.requireRoot(), policy.options(json, out))) {
                 reportRecovery(installer);
                 RollbackCommand.print(out, installer.rollback(Optional.empty()), json);
@@ -164,13 +171,51 @@ final class PullCommand implements Callable<Integer> {
             throw new UsageException("name the release and the target: update pull REF --target ID "
                     + "(--output FILE | --install-root DIR)");
         }
+        requireBaseFile();
         if (output != null) {
+            refuseGiven("only for installs (--install-root DIR); --output FILE installs nothing, so it would be ignored",
+                    INSTALL_ONLY_OPTIONS);
             return pullToFile(out);
         }
         if (root.root().isEmpty()) {
             throw new UsageException("say where the payload goes: --output FILE, or --install-root DIR to install it");
         }
+        refuseGiven("only with --output; with --install-root DIR downloads and trust live in DIR/.updater",
+                "--state-dir");
+        if (healthCommand == null) {
+            refuseGiven("the time limit of --health-cmd, which was not given", "--health-timeout");
+        }
         return pullAndInstall(out, root.requireRoot());
+    }
+
+    /** Options about installing a new version; --rollback installs none. */
+    private static final String[] NEW_VERSION_OPTIONS = {"--health-cmd", "--health-timeout", "--allow-downgrade",
+        "--allow-prerelease", "--retries"};
+    /** Options that change how a payload is installed; with --output they would be silently ignored. */
+    private static final String[] INSTALL_ONLY_OPTIONS = {"--install-root", "--health-cmd", "--health-timeout",
+        "--allow-downgrade", "--allow-prerelease", "--retries", "--lock-timeout", "--keep", "--keep-mib"};
+    /** Options that say what to fetch and how to trust it; --rollback fetches nothing. */
+    private static final String[] FETCH_OPTIONS = {"--channel", "--base", "--state-dir", "--key", "--threshold",
+        "--rekor-key", "--trusted-root", "--certificate-identity", "--certificate-oidc-issuer", "--tuf", "--product"};
+
+    /**
+     * Refuses the options of {@code names} that were given on the command line (not defaults or environment),
+     * naming them all: an option that would be ignored must not look as if it had been applied.
+     */
+    private void refuseGiven(String why, String... names) {
+        List<String> given = Arrays.stream(names).filter(spec.commandLine().getParseResult()::hasMatchedOption)
+                .toList();
+        if (!given.isEmpty()) {
+            throw new UsageException(String.join(", ", given) + ": " + why);
+        }
+    }
+
+    /** Checked before anything is fetched: a mistyped --base would otherwise quietly become a full download. */
+    private void requireBaseFile() {
+        if (base != null && !Files.isRegularFile(base)) {
+            throw new UsageException("--base " + base + (Files.exists(base) ? " is not a regular file"
+                    : " does not exist") + "; give a payload this device already has, or leave --base out");
+        }
     }
 
     private Integer pullToFile(PrintWriter out) {

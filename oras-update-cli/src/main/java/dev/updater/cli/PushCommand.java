@@ -144,6 +144,14 @@ final class PushCommand implements Callable<Integer> {
         if (ref.digest().isPresent()) {
             throw new UsageException("push takes a repository, not a digest: " + reference);
         }
+        if (mountFrom != null && ref.kind() == StoreReference.Kind.LAYOUT) {
+            throw new UsageException("--mount-from mounts blobs between repositories of one registry; " + reference
+                    + " is an OCI layout directory, which has nothing to mount from");
+        }
+        if (deltaFrom == 0 && spec.commandLine().getParseResult().hasMatchedOption("--delta-max-ratio")) {
+            throw new UsageException("--delta-max-ratio: --delta-from 0 makes no patches, so there is no ratio to"
+                    + " apply");
+        }
         PublishRequest request = new PublishRequest(productName(ref), semver, parseTargets(), parseChannels(),
                 createdTime(), Optional.ofNullable(source).or(PushCommand::ciSource),
                 Optional.ofNullable(revision).or(PushCommand::ciRevision), deltaOptions(), parseSize(chunkSize));

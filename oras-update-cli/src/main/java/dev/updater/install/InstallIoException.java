@@ -3,7 +3,10 @@ package dev.updater.install;
 import dev.updater.schema.Failure;
 import dev.updater.schema.UpdaterException;
 
-/** The file system failed under us (disk full, permissions); the journal lets the next run recover. */
+/**
+ * The install root's file system failed under us or refuses writes (disk full, read-only, permissions): local state
+ * the user must fix, not a bug (exit 7). The journal lets the next run recover.
+ */
 public final class InstallIoException extends UpdaterException {
     private static final long serialVersionUID = 1L;
 
@@ -17,6 +20,6 @@ public final class InstallIoException extends UpdaterException {
 
     @Override
     public Failure failure() {
-        return Failure.INTERNAL;
+        return Failure.STATE;
     }
 }

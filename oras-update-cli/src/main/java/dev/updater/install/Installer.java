@@ -82,6 +82,7 @@ public final class Installer implements AutoCloseable {
      */
     public static Installer open(Path installRoot, InstallOptions options) {
         InstallLayout layout = new InstallLayout(installRoot);
+        LocalFileSystem.checkLayout(layout);
         FileChannel channel = null;
         try {
             for (Path dir : List.of(layout.versions(), layout.stateDir(), layout.logs(), layout.snapshots(),
@@ -101,8 +102,8 @@ public final class Installer implements AutoCloseable {
             return installer;
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new InstallIoException("cannot open install root " + layout.root() + ": " + e
-                    + "; check that it is writable", e);
+            throw LocalFileSystem.failure(layout, "opening install root " + layout.root(), e, 0,
+                    "check that it is a writable directory");
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;
@@ -151,12 +152,26 @@ public final class Installer implements AutoCloseable {
      */
     public InstallResult install(InstallRequest request, PayloadSource source) {
         ensureOpen();
+        String what = "installing " + request.version() + " into " + layout.root();
         try {
             return doInstall(request, source);
         } catch (IOException e) {
-            throw new InstallIoException("installing " + request.version() + " into " + layout.root() + " failed: "
-                    + e + "; the journal is kept and the next run recovers", e);
+            throw LocalFileSystem.failure(layout, what, e, spaceNeeded(request),
+                    "the journal is kept and the next run recovers");
+        } catch (UpdaterException e) {
+            // The download's own failure ("cannot write ...", kind INTERNAL) says where, not that the disk is full
+            // or read-only, nor how much space the install needs.
+            if (!(e instanceof InstallIoException) && LocalFileSystem.isLocalWriteFailure(e)) {
+                throw LocalFileSystem.failure(layout, what, e, spaceNeeded(request),
+                        "the journal is kept and the next run recovers");
+            }
+            throw e;
         }
+    }
+
+    /** The download plus the version directory made from it (for a tar, its declared extracted size). */
+    private static long spaceNeeded(InstallRequest request) {
+        return request.size() + (request.kind() == PayloadKind.TAR ? request.maxExtractedBytes() : request.size());
     }
 
     private InstallResult doInstall(InstallRequest request, PayloadSource source) throws IOException {
@@ -186,6 +201,18 @@ public final class Installer implements AutoCloseable {
                     + "; pass --allow-downgrade to install it anyway, or 'update rollback' to return to a snapshot");
         }
 
+        if (record(version).filter(r -> r.payloadDigest().equals(request.payloadDigest())).isEmpty()) {
+            try {
+                LocalFileSystem.requireSpace(layout, version.toString(), spaceNeeded(request));
+            } catch (InstallIoException noSpace) {
+                try {
+                    emit(start, InstallState.FAILED, 0, Optional.of(noSpace.failure()), noSpace.getMessage());
+                } catch (InstallIoException alsoFull) {
+                    noSpace.addSuppressed(alsoFull); // the log may not fit either: the refusal is what matters
+                }
+                throw noSpace;
+            }
+        }
         journal = start;
         long bytes = 0;
         try {
@@ -260,6 +287,9 @@ public final class Installer implements AutoCloseable {
                 Durable.fsyncDirectory(layout.downloads());
                 return download;
             } catch (IOException e) {
+                if (LocalFileSystem.isLocalWriteFailure(e)) {
+                    throw e; // a full or read-only disk stays so: retrying it as if the network failed cannot help
+                }
                 last = e;
             } catch (UpdaterException e) {
                 if (e.failure() != Failure.NETWORK) {

@@ -1,6 +1,7 @@
 package dev.updater.signing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,8 @@ public final class CosignKeyFiles {
     public static final String SIGSTORE_PRIVATE_KEY = "ENCRYPTED SIGSTORE PRIVATE KEY";
     public static final String LEGACY_COSIGN_PRIVATE_KEY = "ENCRYPTED COSIGN PRIVATE KEY";
     static final String PKCS8_PRIVATE_KEY = "PRIVATE KEY";
+    /** Far above any key file (an encrypted cosign key is about 650 bytes, an RSA-4096 public key 800). */
+    static final int MAX_KEY_FILE_BYTES = 64 * 1024;
 
     private CosignKeyFiles() {}
 
@@ -92,13 +95,29 @@ public final class CosignKeyFiles {
         return bytes;
     }
 
-    private static byte[] readFile(Path file) {
-        try {
-            return Files.readAllBytes(file);
+    /**
+     * Reads a whole key file of at most {@link #MAX_KEY_FILE_BYTES}: a key is a few hundred bytes, so anything
+     * larger (a mistyped path to an image, /dev/zero) is refused without reading it into memory.
+     */
+    static byte[] readFile(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new KeyFileException(file.toString(), "is a directory, not a key file");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_KEY_FILE_BYTES + 1);
         } catch (NoSuchFileException e) {
             throw new KeyFileException(file.toString(), "no such key file");
         } catch (IOException e) {
             throw new KeyFileException(file.toString(), "cannot read the key file: " + e.getMessage(), e);
         }
+        if (bytes.length > MAX_KEY_FILE_BYTES) {
+            throw new KeyFileException(file.toString(), "is larger than " + MAX_KEY_FILE_BYTES / 1024 + " KiB, too"
+                    + " large for a key file (a PEM key is a few hundred bytes): check the path");
+        }
+        if (bytes.length == 0) {
+            throw new KeyFileException(file.toString(), "the key file is empty");
+        }
+        return bytes;
     }
 }

@@ -16,6 +16,7 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.bouncycastle.crypto.signers.Ed25519phSigner;
+import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * A public key that may verify release signatures: ECDSA P-256 or Ed25519, held as its PKIX (SubjectPublicKeyInfo)
@@ -45,7 +46,13 @@ public final class VerificationKey {
         return fromSubjectPublicKeyInfo(pem.der(), source);
     }
 
-    /** Reads a DER PKIX public key; only P-256 and Ed25519 keys are accepted, anything else is named and refused. */
+    /**
+     * Reads a DER PKIX public key; only P-256 and Ed25519 keys are accepted, anything else is named and refused. A
+     * P-256 point may be compressed (SEC1 {@code 02}/{@code 03} prefix, what some HSMs and KMSs export): it is
+     * decompressed here, because the JDK's EC key factory accepts only uncompressed points, and so that the same
+     * key counts as one signer whichever encoding each file uses. Every point is checked to lie on the curve now,
+     * so a damaged key is a usage error at load time, not a verification failure later.
+     */
     public static VerificationKey fromSubjectPublicKeyInfo(byte[] der, String source) {
         SubjectPublicKeyInfo info;
         try {
@@ -53,7 +60,38 @@ public final class VerificationKey {
         } catch (RuntimeException e) {
             throw new KeyFileException(source, "the public key is not a valid PKIX SubjectPublicKeyInfo", e);
         }
-        return new VerificationKey(algorithmOf(info, source), der, source);
+        KeyAlgorithm algorithm = algorithmOf(info, source);
+        return switch (algorithm) {
+            case ECDSA_P256 -> new VerificationKey(algorithm, uncompressedP256(info, source), source);
+            case ED25519 -> {
+                if (info.getPublicKeyData().getPadBits() != 0
+                        || info.getPublicKeyData().getOctets().length != Ed25519PublicKeyParameters.KEY_SIZE) {
+                    throw new KeyFileException(source, "the Ed25519 public key is not "
+                            + Ed25519PublicKeyParameters.KEY_SIZE + " bytes long");
+                }
+                yield new VerificationKey(algorithm, der, source);
+            }
+        };
+    }
+
+    /** The key's PKIX encoding with its point uncompressed, once the point is known to be on P-256. */
+    private static byte[] uncompressedP256(SubjectPublicKeyInfo info, String source) {
+        byte[] point = info.getPublicKeyData().getOctets();
+        ECPoint decoded;
+        try {
+            decoded = ECNamedCurveTable.getByOID(X9ObjectIdentifiers.prime256v1).getCurve().decodePoint(point);
+        } catch (RuntimeException e) {
+            throw new KeyFileException(source, "the ECDSA P-256 public key is damaged: its " + point.length
+                    + "-byte point is not a point on the curve in SEC1 encoding (compressed or uncompressed)", e);
+        }
+        if (decoded.isInfinity()) {
+            throw new KeyFileException(source, "the ECDSA P-256 public key is the point at infinity");
+        }
+        try {
+            return new SubjectPublicKeyInfo(info.getAlgorithm(), decoded.getEncoded(false)).getEncoded("DER");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("DER encoding of a public key in memory failed", e);
+        }
     }
 
     static KeyAlgorithm algorithmOf(SubjectPublicKeyInfo info, String source) {

@@ -28,6 +28,10 @@ import java.util.HexFormat;
  * and RSA ({@code rsassa-pss-sha256}) are read, Ed25519 is generated.
  */
 public record SigningKey(PrivateKey privateKey, Key publicKey) {
+    /** NIST SP 800-57: RSA below 2048 bits no longer protects anything; securesystemslib's own default is 3072. */
+    static final int MIN_RSA_BITS = 2048;
+    /** Far above any PEM private key (RSA-4096 PKCS#8 is about 3.3 KB). */
+    static final int MAX_KEY_FILE_BYTES = 64 * 1024;
     private static final byte[] ED25519_PKCS8_PREFIX = HexFormat.of().parseHex("302e020100300506032b657004220420");
 
     public String keyId() {
@@ -59,12 +63,7 @@ public record SigningKey(PrivateKey privateKey, Key publicKey) {
     }
 
     public static SigningKey read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new KeyFileException(file, "cannot be read: " + e.getMessage());
-        }
+        String text = readKeyFile(file);
         if (!text.contains("-----BEGIN PRIVATE KEY-----")) {
             throw new KeyFileException(file, "is not an unencrypted PEM PKCS#8 private key (BEGIN PRIVATE KEY)");
         }
@@ -81,6 +80,10 @@ public record SigningKey(PrivateKey privateKey, Key publicKey) {
         try {
             PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
             RSAPrivateCrtKey crt = (RSAPrivateCrtKey) key;
+            if (crt.getModulus().bitLength() < MIN_RSA_BITS) {
+                throw new KeyFileException(file, "is an RSA key of " + crt.getModulus().bitLength() + " bits, too"
+                        + " small to sign trust metadata (at least " + MIN_RSA_BITS + " bits)");
+            }
             var publicKey = KeyFactory.getInstance("RSA").generatePublic(
                     new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
             String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
@@ -89,6 +92,27 @@ public record SigningKey(PrivateKey privateKey, Key publicKey) {
         } catch (GeneralSecurityException | ClassCastException e) {
             throw new KeyFileException(file, "is neither an Ed25519 nor an RSA private key");
         }
+    }
+
+    /** A key file's text; directories, empty files and files too large to be a key are refused before reading. */
+    private static String readKeyFile(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new KeyFileException(file, "is a directory");
+        }
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_KEY_FILE_BYTES + 1);
+        } catch (IOException e) {
+            throw new KeyFileException(file, "cannot be read: " + e.getMessage());
+        }
+        if (bytes.length > MAX_KEY_FILE_BYTES) {
+            throw new KeyFileException(file, "is larger than " + MAX_KEY_FILE_BYTES / 1024 + " KiB, too large to be"
+                    + " a key file (check the path)");
+        }
+        if (bytes.length == 0) {
+            throw new KeyFileException(file, "is empty");
+        }
+        return new String(bytes, StandardCharsets.US_ASCII);
     }
 
     /** Writes the private key as PEM PKCS#8, readable by the owner only. */
