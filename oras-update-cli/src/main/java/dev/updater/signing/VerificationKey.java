@@ -80,7 +80,7 @@ public final class VerificationKey {
         ECPoint decoded;
         try {
             decoded = ECNamedCurveTable.getByOID(X9ObjectIdentifiers.prime256v1).getCurve().decodePoint(point);
-        } catch (RuntimeException e) {
+        } catch (IllegalArgumentException e) { // Bouncy Castle's word for "not a point on this curve"
             throw new KeyFileException(source, "the ECDSA P-256 public key is damaged: its " + point.length
                     + "-byte point is not a point on the curve in SEC1 encoding (compressed or uncompressed)", e);
         }

@@ -74,7 +74,6 @@ public final class TrustEndorsement implements ReleasePublication.Endorsement {
     /** A key the root does not list for its role would sign metadata every device refuses: refuse it up front. */
     private void requireListed(Root root, String role, SigningKey key, Path keysDir) {
         if (!root.role(role).keyIds().contains(key.keyId())) {
-            close();
             throw new KeyFileException(keysDir.resolve(role + ".pem"), "is not a " + role + " key of "
                     + store.describe() + " (its root version " + root.version() + " lists key id(s) "
                     + String.join(", ", root.role(role).keyIds()) + ", this is " + key.keyId() + "); nothing was "

@@ -6,6 +6,7 @@ import dev.updater.registry.NotFoundException;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.schema.Json;
+import dev.updater.schema.ManifestFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -87,7 +88,7 @@ final class TagPages {
         }
         try {
             return Json.parse(bytes, "tag list");
-        } catch (RuntimeException e) {
+        } catch (ManifestFormatException e) {
             throw new RegistryProtocolException(store + " sent page " + page + " of its tag list that is not "
                     + "JSON: " + UntrustedText.quote(new String(bytes, 0, Math.min(bytes.length, 200),
                             StandardCharsets.UTF_8), 200));

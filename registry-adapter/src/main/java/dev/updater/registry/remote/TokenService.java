@@ -8,6 +8,7 @@ import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.RegistryUnauthorizedException;
 import dev.updater.schema.Json;
+import dev.updater.schema.ManifestFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -142,7 +143,7 @@ final class TokenService {
         JsonNode body;
         try {
             body = Json.parse(bytes, "token response");
-        } catch (RuntimeException e) {
+        } catch (ManifestFormatException e) {
             // The parser's message may quote the body, and the body holds the token.
             throw new RegistryProtocolException("the token service " + UntrustedText.quoteLong(realm) + " of " + registry
                     + " returned a response that is not JSON");
