@@ -1,8 +1,11 @@
 package dev.updater.schema;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,6 +62,19 @@ public final class Json {
         }
     }
 
+    /**
+     * For JSON shown to people and scripts ({@code --json} lines, the install event log), never for signed or
+     * digested documents: additionally escapes what {@link UntrustedText} calls unsafe, so the value is unchanged for a
+     * parser but no raw control or bidi character is in the bytes.
+     */
+    public static byte[] writeForDisplay(JsonNode node) {
+        try {
+            return MAPPER.writer().with(DisplayEscapes.INSTANCE).writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static byte[] writePretty(JsonNode node) {
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
@@ -71,5 +87,31 @@ public final class Json {
         if (message == null) return "unreadable";
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /**
+     * Jackson escapes C0 controls already; these add DEL, C1, the format characters and the line separators as
+     * {@code \}{@code uXXXX}: the same value for a parser, but no raw unsafe character for a terminal or log viewer.
+     */
+    private static final class DisplayEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        static final DisplayEscapes INSTANCE = new DisplayEscapes();
+        private final int[] asciiEscapes = CharacterEscapes.standardAsciiEscapesForJSON();
+
+        private DisplayEscapes() {
+            asciiEscapes[0x7f] = CharacterEscapes.ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return asciiEscapes;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            // null keeps the character; Jackson asks for every non-ASCII character
+            return ch <= 0xffff && UntrustedText.isUnsafe((char) ch)
+                    ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
     }
 }

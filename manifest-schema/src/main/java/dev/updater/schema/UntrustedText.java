@@ -85,10 +85,14 @@ public final class UntrustedText {
         return out.toString();
     }
 
-    /** C0 and C1 controls, line and paragraph separators, bidirectional marks, embeddings, overrides, isolates. */
-    private static boolean isUnsafe(char c) {
-        return Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || (c >= '\u202a' && c <= '\u202e')
-                || (c >= '\u2066' && c <= '\u2069') || c == '\u200e' || c == '\u200f' || c == '\u061c'
-                || c == '\ufeff';
+    /**
+     * Whether showing {@code c} as it is could change how the text around it is displayed: C0 and C1 controls and
+     * DEL, line and paragraph separators, and the Unicode format characters (bidirectional marks, embeddings,
+     * overrides and isolates, zero-width characters, the byte-order mark). Surrogates are not unsafe on their own.
+     */
+    public static boolean isUnsafe(char c) {
+        if (Character.isISOControl(c)) return true;
+        int type = Character.getType(c);
+        return type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
     }
 }

@@ -10,7 +10,7 @@ final class JsonOutput {
     private JsonOutput() {}
 
     static void print(PrintWriter out, ObjectNode node) {
-        out.println(new String(Json.write(node), StandardCharsets.UTF_8));
+        out.println(new String(Json.writeForDisplay(node), StandardCharsets.UTF_8));
         out.flush();
     }
 }

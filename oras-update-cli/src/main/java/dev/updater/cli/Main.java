@@ -1,5 +1,7 @@
 package dev.updater.cli;
 
+import dev.updater.registry.LocalFileException;
+import dev.updater.schema.UntrustedText;
 import dev.updater.schema.UpdaterException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -15,16 +17,22 @@ public final class Main {
     }
 
     /** Runs one command line and returns its exit code; used by tests to run the CLI in-process. */
-    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    public static int run(String[] args, PrintWriter rawOut, PrintWriter rawErr) {
+        // Every line goes through a TerminalWriter: what the commands print may carry strings from a release or a
+        // registry, and those must not reach a terminal as control characters (see UntrustedText).
+        PrintWriter out = new PrintWriter(new TerminalWriter(rawOut, "\n\t"), true);
+        PrintWriter err = new PrintWriter(new TerminalWriter(rawErr, "\n\r\t"), true);
         CommandLine cli = commandLine(args);
         cli.setOut(out);
         cli.setErr(err);
+        // No ANSI styles in help: they are escape sequences, which the TerminalWriter would show as text.
+        cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setUsageHelpWidth(110);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr()));
         cli.setParameterExceptionHandler((e, args1) -> {
             PrintWriter w = e.getCommandLine().getErr();
-            w.println("update: " + e.getMessage());
+            w.println("update: " + UntrustedText.escapeAll(e.getMessage()));
             if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
                 CommandLine.UnmatchedArgumentException.printSuggestions(unmatched, w);
             }
@@ -60,15 +68,40 @@ public final class Main {
 
     private static int report(Exception e, PrintWriter err) {
         if (e instanceof UpdaterException u) {
-            err.println("update: " + u.getMessage());
+            err.println("update: " + UntrustedText.escapeAll(u.getMessage()));
             return ExitCode.of(u.failure());
         }
-        err.println("update: unexpected failure: " + e);
+        java.util.Optional<LocalFileException> refusal = fileSystemRefusal(e);
+        if (refusal.isPresent()) {
+            return report(refusal.get(), err);
+        }
+        err.println("update: unexpected failure: " + UntrustedText.escapeAll(e.toString()));
         if (System.getenv("UPDATE_DEBUG") != null) {
             e.printStackTrace(err);
         } else {
             err.println("(set UPDATE_DEBUG=1 for a stack trace, and please report it)");
         }
         return ExitCode.FAILURE;
+    }
+
+    /**
+     * The guard behind the rule that exit 1 is for bugs: the file system refusing us (full, read-only, permission
+     * denied) is local state wherever it surfaces, even through a code path that forgot to type it. Anything else
+     * untyped is a bug of ours and stays exit 1.
+     */
+    static java.util.Optional<LocalFileException> fileSystemRefusal(Throwable e) {
+        Throwable refused = null; // the innermost cause that is the refusal: it names the path
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.AccessDeniedException || LocalFileException.isNoSpace(t)
+                    || LocalFileException.isReadOnly(t)) {
+                refused = t;
+            }
+        }
+        if (refused != null) {
+            String path = refused instanceof java.nio.file.FileSystemException f && f.getFile() != null
+                    ? f.getFile() : "a local file";
+            return java.util.Optional.of(new LocalFileException("cannot use " + path, refused));
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -20,7 +20,7 @@ final class ProgressReporter {
         long lastReportNanos;
 
         Transfer(String label, long total, long startBytes) {
-            this.label = label;
+            this.label = dev.updater.schema.UntrustedText.escapeAll(label); // file names and target ids from the release
             this.total = total;
             this.startBytes = startBytes;
         }
@@ -69,7 +69,8 @@ final class ProgressReporter {
         @Override
         public synchronized void resumed(Digest blob, long offset, String reason) {
             err.printf("%n%s: connection broke (%s); resuming at %s%n",
-                    transfers.containsKey(blob) ? transfers.get(blob).label : blob.shortForm(), reason, bytes(offset));
+                    transfers.containsKey(blob) ? transfers.get(blob).label : blob.shortForm(),
+                    dev.updater.schema.UntrustedText.escapeAll(reason), bytes(offset));
         }
 
         @Override

@@ -5,6 +5,7 @@ import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.ReleaseStores;
 import dev.updater.registry.StoreReference;
 import dev.updater.registry.remote.RegistryCredentials;
+import dev.updater.schema.UntrustedText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Option;
@@ -31,7 +32,17 @@ public final class StoreOptions {
     /** Read once: a command that opens several stores must not read standard input twice. */
     private RegistryCredentials explicitCredentials;
 
-    public ReleaseStores.Options options() {
+    private ReleaseStores.Options options(StoreReference ref) {
+        if (ref.kind() == StoreReference.Kind.LAYOUT) {
+            // a layout is a directory: these would be ignored, and a script that passes them expects a registry
+            String flag = plainHttp ? "--plain-http" : username != null ? "--username" : passwordStdin
+                    ? "--password-stdin" : null;
+            if (flag != null) {
+                throw new UsageException(flag + " is for registries, but " + UntrustedText.quoteLong(ref.toString())
+                        + " is an OCI layout directory (oci:PATH), which needs neither HTTP nor credentials;"
+                        + " drop " + flag + ", or name a registry (HOST[:PORT]/REPOSITORY)");
+            }
+        }
         ReleaseStores.Options o = ReleaseStores.Options.defaults().withPlainHttp(plainHttp);
         if (username != null || passwordStdin) {
             if (username == null || !passwordStdin) {
@@ -66,16 +77,16 @@ public final class StoreOptions {
     }
 
     public ReleaseStore open(StoreReference ref) {
-        return ReleaseStores.open(ref, options());
+        return ReleaseStores.open(ref, options(ref));
     }
 
     public ReleaseStore openForPush(StoreReference ref) {
-        return ReleaseStores.openForPush(ref, options());
+        return ReleaseStores.openForPush(ref, options(ref));
     }
 
     /** For publishing with cross-repository mounts: blobs missing in {@code ref} are mounted from that repository. */
     public ReleaseStore openForPush(StoreReference ref, java.util.Optional<String> mountFrom) {
-        return ReleaseStores.openForPush(ref, options().withMountFrom(mountFrom));
+        return ReleaseStores.openForPush(ref, options(ref).withMountFrom(mountFrom));
     }
 
     /** A reference that must name a manifest (tag or digest). */

@@ -47,6 +47,6 @@ public record InstallEvent(Instant time, String operationId, Operation operation
     }
 
     public String toJsonLine() {
-        return new String(Json.write(toJson()), StandardCharsets.UTF_8);
+        return new String(Json.writeForDisplay(toJson()), StandardCharsets.UTF_8);
     }
 }

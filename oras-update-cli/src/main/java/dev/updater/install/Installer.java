@@ -524,7 +524,7 @@ public final class Installer implements AutoCloseable {
         putOrNull(line, "fromSha256", rollback.fromDigest().map(Digest::toString));
         putOrNull(line, "toSha256", rollback.toDigest().map(Digest::toString));
         line.put("reason", reason);
-        Durable.appendLine(layout.rollbackLog(), new String(Json.write(line), StandardCharsets.UTF_8), true);
+        Durable.appendLine(layout.rollbackLog(), new String(Json.writeForDisplay(line), StandardCharsets.UTF_8), true);
     }
 
     private static void putOrNull(ObjectNode node, String field, Optional<String> value) {

@@ -1,5 +1,6 @@
 package dev.updater.install;
 
+import dev.updater.registry.LocalFileException;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -13,8 +14,6 @@ import java.util.Optional;
  * none of them is a bug, and retrying the download would not help.
  */
 final class LocalFileSystem {
-    private static final String NO_SPACE = "No space left on device";
-    private static final String READ_ONLY = "Read-only file system";
 
     private LocalFileSystem() {}
 
@@ -69,11 +68,11 @@ final class LocalFileSystem {
      */
     static InstallIoException failure(InstallLayout layout, String what, Throwable e, long needed,
             String consequence) {
-        if (hasReason(e, NO_SPACE)) {
+        if (LocalFileException.isNoSpace(e)) {
             return new InstallIoException(noSpaceMessage(layout, what, needed, usableSpace(layout.root())) + "; "
                     + consequence, e);
         }
-        if (hasReason(e, READ_ONLY)) {
+        if (LocalFileException.isReadOnly(e)) {
             return new InstallIoException(what + " failed: " + layout.root() + " is on a read-only file system ("
                     + existingAncestor(layout.root()).flatMap(LocalFileSystem::store).map(Object::toString)
                     .orElse("?") + "); remount it read-write. " + consequence, e);
@@ -89,12 +88,12 @@ final class LocalFileSystem {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.nio.file.AccessDeniedException) return true;
         }
-        return hasReason(e, NO_SPACE) || hasReason(e, READ_ONLY);
+        return LocalFileException.isNoSpace(e) || LocalFileException.isReadOnly(e);
     }
 
     /** Whether {@code e} or one of its causes is the operating system's "no space left" error. */
     static boolean isNoSpace(Throwable e) {
-        return hasReason(e, NO_SPACE);
+        return LocalFileException.isNoSpace(e);
     }
 
     private static String noSpaceMessage(InstallLayout layout, String what, long needed, long free) {
@@ -102,16 +101,6 @@ final class LocalFileSystem {
                 + " (" + needed + " bytes: the download and the version directory), "
                 + (free >= 0 ? mebibytes(free) + " (" + free + " bytes) are free" : "the free space is unknown")
                 + "; free some space there (or keep fewer versions with --keep) and run the pull again";
-    }
-
-    private static boolean hasReason(Throwable e, String reason) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains(reason)) return true;
-            for (Throwable s : t.getSuppressed()) {
-                if (s.getMessage() != null && s.getMessage().contains(reason)) return true;
-            }
-        }
-        return false;
     }
 
     private static long usableSpace(Path path) {

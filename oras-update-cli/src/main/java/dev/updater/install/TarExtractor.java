@@ -1,6 +1,7 @@
 package dev.updater.install;
 
 import dev.updater.schema.Digest;
+import dev.updater.schema.UntrustedText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -74,8 +75,8 @@ final class TarExtractor {
                     }
                 }
                 if (planned.kind == Kind.HARDLINK && declared.get(planned.link) != Kind.FILE) {
-                    refuse("hard link '" + planned.path + "' must point to an earlier regular file, not '"
-                            + planned.link + "'");
+                    refuse("hard link " + UntrustedText.quoteLong(planned.path) + " must point to an earlier regular file, not "
+                            + UntrustedText.quoteLong(planned.link));
                 }
                 declared.put(planned.path, planned.kind);
                 entries.add(planned);
@@ -173,7 +174,7 @@ final class TarExtractor {
         try {
             return tar.getNextEntry();
         } catch (IllegalArgumentException | IOException e) {
-            throw new InstallVerificationException("the tar payload is not a valid archive: " + e.getMessage()
+            throw new InstallVerificationException("the tar payload is not a valid archive: " + UntrustedText.escapeAll(e.getMessage())
                     + "; nothing was installed", e);
         }
     }
@@ -182,18 +183,18 @@ final class TarExtractor {
     private static Planned check(TarArchiveEntry entry) {
         String name = entry.getName();
         String path = normalize(name, "entry");
-        if (entry.isCharacterDevice() || entry.isBlockDevice()) refuse("entry '" + name + "' is a device file");
-        if (entry.isFIFO()) refuse("entry '" + name + "' is a fifo");
-        if (entry.isSparse()) refuse("entry '" + name + "' is a sparse file");
+        if (entry.isCharacterDevice() || entry.isBlockDevice()) refuse("entry " + UntrustedText.quoteLong(name) + " is a device file");
+        if (entry.isFIFO()) refuse("entry " + UntrustedText.quoteLong(name) + " is a fifo");
+        if (entry.isSparse()) refuse("entry " + UntrustedText.quoteLong(name) + " is a sparse file");
         int mode = entry.getMode() & 0777; // setuid/setgid/sticky never come from a payload
         if (path.isEmpty()) {
             if (entry.isDirectory()) return null;
-            refuse("entry '" + name + "' has an empty name");
+            refuse("entry " + UntrustedText.quoteLong(name) + " has an empty name");
         }
         if (entry.isSymbolicLink()) {
             String link = entry.getLinkName();
-            if (link == null || link.isEmpty()) refuse("symlink '" + name + "' has no target");
-            if (link.startsWith("/")) refuse("symlink '" + name + "' -> '" + link + "' is absolute");
+            if (link == null || link.isEmpty()) refuse("symlink " + UntrustedText.quoteLong(name) + " has no target");
+            if (link.startsWith("/")) refuse("symlink " + UntrustedText.quoteLong(name) + " -> " + UntrustedText.quoteLong(link) + " is absolute");
             return new Planned(path, Kind.SYMLINK, 0777, 0, link);
         }
         if (entry.isLink()) {
@@ -203,20 +204,21 @@ final class TarExtractor {
             return new Planned(path, Kind.DIRECTORY, mode, 0, "");
         }
         if (entry.isFile()) {
-            if (entry.getSize() < 0) refuse("entry '" + name + "' has a negative size");
+            if (entry.getSize() < 0) refuse("entry " + UntrustedText.quoteLong(name) + " has a negative size");
             return new Planned(path, Kind.FILE, mode, entry.getSize(), "");
         }
-        refuse("entry '" + name + "' has an unsupported type (tar type '" + (char) entry.getLinkFlag() + "')");
+        refuse("entry " + UntrustedText.quoteLong(name) + " has an unsupported type (tar type "
+                + UntrustedText.quoteLong(String.valueOf((char) entry.getLinkFlag())) + ")");
         return null;
     }
 
     private static String normalize(String name, String what) {
         if (name == null) refuse("an " + what + " has no name");
-        if (name.indexOf('\0') >= 0) refuse(what + " '" + name + "' contains a NUL character");
-        if (name.startsWith("/")) refuse(what + " '" + name + "' is an absolute path");
+        if (name.indexOf('\0') >= 0) refuse(what + " " + UntrustedText.quoteLong(name) + " contains a NUL character");
+        if (name.startsWith("/")) refuse(what + " " + UntrustedText.quoteLong(name) + " is an absolute path");
         List<String> parts = new ArrayList<>();
         for (String part : name.split("/")) {
-            if (part.equals("..")) refuse(what + " '" + name + "' contains '..'");
+            if (part.equals("..")) refuse(what + " " + UntrustedText.quoteLong(name) + " contains '..'");
             if (!part.isEmpty() && !part.equals(".")) parts.add(part);
         }
         return String.join("/", parts);
@@ -230,16 +232,16 @@ final class TarExtractor {
             prefix.append(parts[i]);
             Kind kind = declared.get(prefix.toString());
             if (kind != null && kind != Kind.DIRECTORY) {
-                refuse("entry '" + p.path + "' lies below '" + prefix + "', which is not a directory");
+                refuse("entry " + UntrustedText.quoteLong(p.path) + " lies below " + UntrustedText.quoteLong(prefix.toString()) + ", which is not a directory");
             }
             impliedDirectories.add(prefix.toString());
         }
         Kind existing = declared.get(p.path);
         if (existing != null && !(existing == Kind.DIRECTORY && p.kind == Kind.DIRECTORY)) {
-            refuse("entry '" + p.path + "' appears twice");
+            refuse("entry " + UntrustedText.quoteLong(p.path) + " appears twice");
         }
         if (p.kind != Kind.DIRECTORY && impliedDirectories.contains(p.path)) {
-            refuse("entry '" + p.path + "' is also a directory of other entries");
+            refuse("entry " + UntrustedText.quoteLong(p.path) + " is also a directory of other entries");
         }
     }
 
@@ -252,14 +254,14 @@ final class TarExtractor {
             if (step.isEmpty() || step.equals(".")) continue;
             if (step.equals("..")) {
                 if (resolved.isEmpty()) {
-                    refuse("symlink '" + link.path + "' -> '" + link.link + "' points outside the version directory");
+                    refuse("symlink " + UntrustedText.quoteLong(link.path) + " -> " + UntrustedText.quoteLong(link.link) + " points outside the version directory");
                 }
                 resolved.remove(resolved.size() - 1);
             } else {
                 resolved.add(step);
                 boolean more = i < steps.length - 1;
                 if (more && declared.get(String.join("/", resolved)) == Kind.SYMLINK) {
-                    refuse("symlink '" + link.path + "' -> '" + link.link + "' passes through another symlink");
+                    refuse("symlink " + UntrustedText.quoteLong(link.path) + " -> " + UntrustedText.quoteLong(link.link) + " passes through another symlink");
                 }
             }
         }

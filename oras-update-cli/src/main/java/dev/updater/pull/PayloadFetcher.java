@@ -3,7 +3,7 @@ package dev.updater.pull;
 import dev.updater.registry.BlobDownloader;
 import dev.updater.registry.DigestMismatchException;
 import dev.updater.registry.ReleaseStore;
-import dev.updater.registry.StoreIoException;
+import dev.updater.registry.LocalFileException;
 import dev.updater.schema.ChunkDescriptor;
 import dev.updater.schema.Digest;
 import dev.updater.schema.MediaTypes;
@@ -85,7 +85,7 @@ public final class PayloadFetcher {
             }
             return joined;
         } catch (IOException e) {
-            throw new StoreIoException("cannot write " + joined, e);
+            throw new LocalFileException("cannot write " + joined, e);
         }
     }
 }

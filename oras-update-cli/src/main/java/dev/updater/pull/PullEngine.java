@@ -4,7 +4,7 @@ import dev.updater.delta.DeltaEngine;
 import dev.updater.delta.PatchFormat;
 import dev.updater.registry.BlobDownloader;
 import dev.updater.registry.ReleaseStore;
-import dev.updater.registry.StoreIoException;
+import dev.updater.registry.LocalFileException;
 import dev.updater.release.Release;
 import dev.updater.release.ReleaseReader;
 import dev.updater.schema.Digest;
@@ -72,7 +72,7 @@ public final class PullEngine {
         private static final long serialVersionUID = 1L;
 
         DeltaUnavailable(String message) {
-            super(message, null, false, false);
+            super(dev.updater.schema.UntrustedText.escapeAll(message), null, false, false);
         }
     }
 
@@ -149,7 +149,7 @@ public final class PullEngine {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             syncDirectory(target.getParent());
         } catch (IOException e) {
-            throw new StoreIoException("cannot write " + target, e);
+            throw new LocalFileException("cannot write " + target, e);
         } finally {
             deleteQuietly(temp);
         }

@@ -1,7 +1,7 @@
 package dev.updater.release;
 
 import dev.updater.registry.ReleaseStore;
-import dev.updater.registry.StoreIoException;
+import dev.updater.registry.LocalFileException;
 import dev.updater.registry.VerifiedManifest;
 import dev.updater.schema.ImageManifest;
 import dev.updater.schema.ManifestFormatException;
@@ -52,7 +52,7 @@ public final class ReleaseReader {
         try (InputStream in = store.openBlob(config)) {
             configBytes = in.readAllBytes();
         } catch (IOException e) {
-            throw new StoreIoException("cannot read the update manifest of " + name, e);
+            throw new LocalFileException("cannot read the update manifest of " + name, e);
         }
         UpdateManifest update;
         try {

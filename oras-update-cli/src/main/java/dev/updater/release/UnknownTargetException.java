@@ -9,8 +9,8 @@ public final class UnknownTargetException extends UpdaterException {
     private static final long serialVersionUID = 1L;
 
     public UnknownTargetException(String target, UpdateManifest update) {
-        super("release " + update.product() + " " + update.version() + " has no target '" + target
-                + "'; available targets: " + String.join(", ", update.sortedTargets().keySet()));
+        super("release " + update.product() + " " + update.version() + " has no target "
+                + dev.updater.schema.UntrustedText.quoteLong(target) + "; available targets: " + String.join(", ", update.sortedTargets().keySet()));
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.updater.signing;
 import dev.updater.registry.BlobSource;
 import dev.updater.registry.NotFoundException;
 import dev.updater.registry.ReleaseStore;
-import dev.updater.registry.StoreIoException;
+import dev.updater.registry.LocalFileException;
 import dev.updater.registry.VerifiedManifest;
 import dev.updater.schema.Digest;
 import dev.updater.schema.ImageManifest;
@@ -170,7 +170,7 @@ public final class SignatureStore {
         try (InputStream in = store.openBlob(blob)) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new StoreIoException("cannot read " + blob.digest() + " from " + store.describe(), e);
+            throw new LocalFileException("cannot read " + blob.digest() + " from " + store.describe(), e);
         }
     }
 }

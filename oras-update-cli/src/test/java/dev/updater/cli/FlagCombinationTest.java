@@ -115,6 +115,20 @@ class FlagCombinationTest {
     }
 
     @Test
+    void registryOnlyFlagsWithALayoutAreUsageErrorsForEveryCommand() {
+        for (String flag : new String[] {"--plain-http", "--username=ci"}) {
+            for (String[] command : new String[][] {{"versions", layout}, {"inspect", layout + ":1.0.0"},
+                    {"pull", layout + ":1.0.0", "--target", "linux", "--output", dir.resolve("o").toString()}}) {
+                String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+                args[command.length] = flag;
+                CliRunner.Result r = CliRunner.run(args);
+                assertUsage(r, flag.replace("=ci", ""), "is an OCI layout directory");
+            }
+        }
+        assertFalse(Files.exists(dir.resolve("o")));
+    }
+
+    @Test
     void theValidCombinationsStillWork() {
         CliRunner.Result file = pullToOutput("--state-dir", dir.resolve("state").toString());
         assertEquals(0, file.exitCode(), file::toString);

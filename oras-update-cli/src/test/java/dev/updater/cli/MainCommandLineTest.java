@@ -40,4 +40,18 @@ class MainCommandLineTest {
         assertEquals(ExitCode.USAGE, code);
         assertTrue(err.toString().contains("Try 'update patch --help'"), err.toString());
     }
+
+    @Test
+    void aFileSystemRefusalThatNoCodePathTypedIsStillLocalStateButOtherUntypedFailuresAreBugs() {
+        var full = new java.io.UncheckedIOException(new java.nio.file.FileSystemException("/var/lib/x", null,
+                "No space left on device"));
+        var refusal = Main.fileSystemRefusal(new IllegalStateException("wrapped", full)).orElseThrow();
+        assertEquals(dev.updater.schema.Failure.STATE, refusal.failure());
+        assertTrue(refusal.getMessage().startsWith("cannot use /var/lib/x: No space left on device; the file system"
+                + " is full"), refusal.getMessage());
+        assertTrue(Main.fileSystemRefusal(new java.nio.file.AccessDeniedException("/etc/x")).isPresent());
+        assertTrue(Main.fileSystemRefusal(new IllegalStateException("a bug")).isEmpty());
+        assertTrue(Main.fileSystemRefusal(new java.io.UncheckedIOException(new java.io.IOException("Broken pipe")))
+                .isEmpty(), "only the file system's own refusals are excused");
+    }
 }

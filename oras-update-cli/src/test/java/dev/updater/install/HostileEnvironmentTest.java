@@ -257,4 +257,50 @@ class HostileEnvironmentTest {
         assertEquals(0, pull(publish("1.1.0", 1000), root).exitCode());
         assertEquals(SemVer.parse("1.1.0"), Installer.inspect(root).currentVersion().orElseThrow());
     }
+
+    // ------------------------------------------------------------------------------------------ outside an install root
+
+    @Test
+    void pullingToAnOutputFileOnAFullDiskIsLocalStateAndLeavesNoPartialFile() throws Exception {
+        Path disk = tmpfs("out-disk", "size=1m");
+        String ref = publish("1.0.0", 1_500_000);
+        Path out = disk.resolve("app");
+        CliRunner.Result r = CliRunner.run("pull", ref, "--target", "linux", "--output", out.toString(),
+                "--state-dir", dir.resolve("state").toString());
+        assertLocalState(r, "No space left on device", "free some space there");
+        try (var left = Files.list(disk)) {
+            assertEquals(List.of(), left.toList(), "no partial or temporary file stays behind");
+        }
+    }
+
+    @Test
+    void aDownloadAreaOnAFullDiskIsLocalState() throws Exception {
+        Path disk = tmpfs("state-disk", "size=1m");
+        String ref = publish("1.0.0", 1_500_000);
+        CliRunner.Result r = CliRunner.run("pull", ref, "--target", "linux", "--output",
+                dir.resolve("out/app").toString(), "--state-dir", disk.resolve("state").toString());
+        assertLocalState(r, "No space left on device");
+        assertFalse(Files.exists(dir.resolve("out/app")));
+    }
+
+    @Test
+    void pushingIntoALayoutOnAFullOrReadOnlyDiskIsLocalStateAndMovesNoTag() throws Exception {
+        Path disk = tmpfs("layout-disk", "size=1m");
+        String layout = "oci:" + disk.resolve("layout");
+        Path small = Files.write(dir.resolve("small"), randomBytes(1000, 1));
+        assertEquals(0, CliRunner.run("push", layout, "--version", "1.0.0", "--target", "linux=" + small)
+                .exitCode());
+        Path big = Files.write(dir.resolve("big"), randomBytes(1_500_000, 2));
+        CliRunner.Result full = CliRunner.run("push", layout, "--version", "2.0.0", "--target", "linux=" + big);
+        assertLocalState(full, "No space left on device");
+        CliRunner.Result versions = CliRunner.run("versions", layout);
+        assertEquals("1.0.0", versions.out().strip(), versions::toString);
+
+        remount(disk, "ro");
+        CliRunner.Result readOnly = CliRunner.run("push", layout, "--version", "3.0.0", "--target", "linux=" + small);
+        assertLocalState(readOnly, "read-only");
+        assertEquals(0, CliRunner.run("pull", layout + ":1.0.0", "--target", "linux", "--output",
+                dir.resolve("from-ro").toString()).exitCode(), "a read-only layout still serves pulls");
+        remount(disk, "rw");
+    }
 }

@@ -4,8 +4,7 @@ import dev.updater.schema.Digest;
 import dev.updater.schema.OciDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +83,7 @@ public final class BlobDownloader {
             listener.finished(blob.digest(), blob.size());
             return part;
         } catch (IOException e) {
-            throw new StoreIoException("cannot write " + part, e);
+            throw new LocalFileException("cannot write " + part, e);
         }
     }
 
@@ -115,14 +114,16 @@ public final class BlobDownloader {
             position = 0;
         }
         StandardOpenOption mode = position == 0 ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND;
+        // A failing read is the network (retried, resumed); a failing write is this machine (a full disk, a
+        // read-only mount): it is thrown at once as LocalFileException, since the next attempt would fail alike.
         try (InputStream in = new StallGuard(ranged.in(), stallMillis, minimum);
-                FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
-                OutputStream out = Channels.newOutputStream(ch)) {
-            byte[] buf = new byte[1 << 16];
+                FileChannel ch = openForWriting(part, mode)) {
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
             try {
-                for (int n; (n = in.read(buf, 0, (int) Math.min(buf.length, blob.size() - position))) > 0; ) {
-                    out.write(buf, 0, n);
-                    sha.update(buf, 0, n);
+                for (int n; (n = in.read(buf.array(), 0, (int) Math.min(buf.capacity(), blob.size() - position)))
+                        > 0; ) {
+                    write(ch, buf.limit(n).position(0), part);
+                    sha.update(buf.array(), 0, n);
                     position += n;
                     listener.progressed(blob.digest(), position, blob.size());
                     if (position == blob.size()) {
@@ -136,9 +137,35 @@ public final class BlobDownloader {
                     }
                 }
             } finally {
-                ch.force(true);
+                force(ch, part);
             }
         }
         return position;
+    }
+
+    private static FileChannel openForWriting(Path part, StandardOpenOption mode) {
+        try {
+            return FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
+        } catch (IOException e) {
+            throw new LocalFileException("cannot write " + part, e);
+        }
+    }
+
+    private static void write(FileChannel ch, ByteBuffer bytes, Path part) {
+        try {
+            while (bytes.hasRemaining()) {
+                ch.write(bytes);
+            }
+        } catch (IOException e) {
+            throw new LocalFileException("cannot write " + part, e);
+        }
+    }
+
+    private static void force(FileChannel ch, Path part) {
+        try {
+            ch.force(true);
+        } catch (IOException e) {
+            throw new LocalFileException("cannot write " + part, e);
+        }
     }
 }

@@ -7,7 +7,7 @@ import dev.updater.registry.DigestMismatchException;
 import dev.updater.registry.NotFoundException;
 import dev.updater.registry.RangedStream;
 import dev.updater.registry.ReleaseStore;
-import dev.updater.registry.StoreIoException;
+import dev.updater.registry.LocalFileException;
 import dev.updater.registry.VerifiedManifest;
 import dev.updater.registry.VerifyingInputStream;
 import dev.updater.schema.Digest;
@@ -73,7 +73,7 @@ public final class OciLayoutStore implements ReleaseStore {
             checkLayoutMarker(LayoutFiles.readSmall(marker, MAX_OCI_LAYOUT_BYTES, "oci:" + root), "oci:" + root);
             return new OciLayoutStore(root);
         } catch (IOException e) {
-            throw new StoreIoException("cannot " + (create ? "create" : "open") + " the OCI layout at " + root, e);
+            throw new LocalFileException("cannot " + (create ? "create" : "open") + " the OCI layout at " + root, e);
         }
     }
 
@@ -129,7 +129,7 @@ public final class OciLayoutStore implements ReleaseStore {
         try (InputStream in = openBlob(d)) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new StoreIoException("cannot read " + what + " from " + describe(), e);
+            throw new LocalFileException("cannot read " + what + " from " + describe(), e);
         }
     }
 
@@ -146,7 +146,7 @@ public final class OciLayoutStore implements ReleaseStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new StoreIoException("cannot read blob " + digest + " of " + describe(), e);
+            throw new LocalFileException("cannot read blob " + digest + " of " + describe(), e);
         }
     }
 
@@ -157,7 +157,7 @@ public final class OciLayoutStore implements ReleaseStore {
         } catch (NoSuchFileException e) {
             throw new NotFoundException("no index.json in " + describe() + ": not an OCI layout");
         } catch (IOException e) {
-            throw new StoreIoException("cannot read index.json of " + describe(), e);
+            throw new LocalFileException("cannot read index.json of " + describe(), e);
         }
     }
 
@@ -181,7 +181,7 @@ public final class OciLayoutStore implements ReleaseStore {
             return new RangedStream(in, offset);
         } catch (IOException e) {
             closeQuietly(in);
-            throw new StoreIoException("cannot read blob " + blob.digest() + " in " + describe(), e);
+            throw new LocalFileException("cannot read blob " + blob.digest() + " in " + describe(), e);
         }
     }
 
@@ -202,7 +202,7 @@ public final class OciLayoutStore implements ReleaseStore {
         } catch (NoSuchFileException e) {
             throw new NotFoundException("blob " + blob.digest() + " is missing from " + describe());
         } catch (IOException e) {
-            throw new StoreIoException("cannot open blob " + blob.digest() + " in " + describe(), e);
+            throw new LocalFileException("cannot open blob " + blob.digest() + " in " + describe(), e);
         }
     }
 
@@ -249,7 +249,7 @@ public final class OciLayoutStore implements ReleaseStore {
             }
             move(temp, target);
         } catch (IOException e) {
-            throw new StoreIoException("cannot write blob " + blob.digest() + " to " + describe(), e);
+            throw new LocalFileException("cannot write blob " + blob.digest() + " to " + describe(), e);
         } finally {
             try {
                 Files.deleteIfExists(temp);
@@ -319,7 +319,7 @@ public final class OciLayoutStore implements ReleaseStore {
                 FileLock ignored = lockChannel.lock()) {
             writeAtomically(root.resolve("index.json"), edit.apply(readIndex()).toBytes());
         } catch (IOException e) {
-            throw new StoreIoException("cannot update index.json of " + describe(), e);
+            throw new LocalFileException("cannot update index.json of " + describe(), e);
         }
     }
 
