@@ -83,7 +83,7 @@ class CompletionCommandTest {
         assertEquals(ExitCode.USAGE, option.exitCode());
         assertTrue(option.err().contains("--target"), option::toString);
 
-        CliRunner.Result shortUser = CliRunner.run("versions", "oci:" + dir, "-u", "someone");
+        CliRunner.Result shortUser = CliRunner.run("versions", "127.0.0.1:9/acme/app", "-u", "someone");
         assertEquals(ExitCode.USAGE, shortUser.exitCode(), shortUser::toString);
         assertTrue(shortUser.err().contains("--password-stdin"), "-u is --username: " + shortUser);
     }

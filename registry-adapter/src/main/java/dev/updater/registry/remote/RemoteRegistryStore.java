@@ -190,7 +190,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
         URI uri = http.uri("/v2/" + repository + "/blobs/uploads/?mount=" + digest + "&from=" + fromRepository);
         HttpResponse<String> response = http.send(new RegistryHttp.Request("POST", uri, Map.of(),
                 Optional.of(HttpRequest.BodyPublishers::noBody), pushScope() + " repository:" + fromRepository
-                        + ":pull"), HttpResponse.BodyHandlers.ofString());
+                        + ":pull"), BoundedText.handler());
         if (response.statusCode() == 201) {
             return true;
         }
@@ -218,7 +218,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
                 Map.of("Content-Type", "application/octet-stream"),
                 Optional.of(() -> HttpRequest.BodyPublishers.fromPublisher(
                         HttpRequest.BodyPublishers.ofInputStream(() -> open(source)), blob.size())),
-                pushScope()), HttpResponse.BodyHandlers.ofString());
+                pushScope()), BoundedText.handler());
         checkCommitted(blob, response);
     }
 
@@ -236,7 +236,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
                                 "Content-Range", from + "-" + (from + length - 1)),
                         Optional.of(() -> HttpRequest.BodyPublishers.fromPublisher(
                                 HttpRequest.BodyPublishers.ofInputStream(() -> open(source.region(from, length))), length)),
-                        pushScope()), HttpResponse.BodyHandlers.ofString(), RetryPolicy.NONE);
+                        pushScope()), BoundedText.handler(), RetryPolicy.NONE);
                 if (response.statusCode() == 202) {
                     location = nextLocation(response, location);
                     offset = reportedOffset(response).orElse(from + length);
@@ -270,7 +270,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
         }
         URI put = withQuery(location, "digest=" + blob.digest());
         HttpResponse<String> response = http.send(new RegistryHttp.Request("PUT", put, Map.of(),
-                Optional.of(HttpRequest.BodyPublishers::noBody), pushScope()), HttpResponse.BodyHandlers.ofString());
+                Optional.of(HttpRequest.BodyPublishers::noBody), pushScope()), BoundedText.handler());
         checkCommitted(blob, response);
     }
 
@@ -280,7 +280,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
      */
     private Optional<Long> queryOffset(URI location) {
         HttpResponse<String> response = http.send(RegistryHttp.Request.get(location, pushScope(), Map.of()),
-                HttpResponse.BodyHandlers.ofString());
+                BoundedText.handler());
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
@@ -318,7 +318,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
     private URI startUpload() {
         HttpResponse<String> response = http.send(new RegistryHttp.Request("POST", uri("blobs/uploads/"),
                 Map.of(), Optional.of(HttpRequest.BodyPublishers::noBody), pushScope()),
-                HttpResponse.BodyHandlers.ofString());
+                BoundedText.handler());
         expect(response, 202, "POST blob upload");
         String location = response.headers().firstValue("Location").orElseThrow(() ->
                 new RegistryProtocolException(describe() + " started an upload without a Location header"));
@@ -343,7 +343,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
         Digest digest = Digest.of(bytes);
         HttpResponse<String> response = http.send(new RegistryHttp.Request("PUT", uri("manifests/" + tagOrDigest),
                 Map.of("Content-Type", mediaType), Optional.of(() -> HttpRequest.BodyPublishers.ofByteArray(bytes)),
-                pushScope()), HttpResponse.BodyHandlers.ofString());
+                pushScope()), BoundedText.handler());
         if (response.statusCode() == 400 || response.statusCode() == 404) {
             throw new RegistryProtocolException(describe() + " refused manifest " + digest + " for '" + tagOrDigest
                     + "': HTTP " + response.statusCode() + " " + abbreviate(response.body())
@@ -370,7 +370,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
     public void deleteManifest(Digest digest) {
         HttpResponse<String> response = http.send(new RegistryHttp.Request("DELETE", uri("manifests/" + digest),
                 Map.of(), Optional.empty(), "repository:" + repository + ":delete"),
-                HttpResponse.BodyHandlers.ofString());
+                BoundedText.handler());
         if (response.statusCode() == 404) {
             throw new NotFoundException("no manifest " + digest + " in " + describe());
         }

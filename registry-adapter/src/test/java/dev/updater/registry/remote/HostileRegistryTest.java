@@ -269,6 +269,23 @@ class HostileRegistryTest {
         }
     }
 
+    @Test
+    void endlessAnswerToAManifestPushIsCutNotBuffered() {
+        server.on((request, out) -> {
+            HostileServer.head(out, 400, Map.of("Content-Type", "application/json"));
+            out.write("{\"errors\":[{\"code\":\"MANIFEST_INVALID\",\"message\":\"".getBytes(StandardCharsets.US_ASCII));
+            byte[] block = ("x" + ESC + "[2K").repeat(16 * 1024).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 1 << 16; i++) out.write(block); // 4 GiB if read to the end
+        });
+        UpdaterException e = failure(Failure.NETWORK, () -> {
+            try (ReleaseStore store = open()) {
+                store.pushManifest("{}".getBytes(StandardCharsets.UTF_8), MediaTypes.OCI_MANIFEST, "1.0.0");
+            }
+        });
+        assertContains(e.getMessage(), "refused manifest", "HTTP 400", "MANIFEST_INVALID", "(cut after");
+        assertTrue(e.getMessage().length() < 1_000, e::getMessage);
+    }
+
     // --- Retry-After
 
     @Test
