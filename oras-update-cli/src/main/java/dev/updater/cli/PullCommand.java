@@ -3,23 +3,17 @@ package dev.updater.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.install.HealthCheck;
 import dev.updater.install.InstallOptions;
-import dev.updater.install.InstallRequest;
 import dev.updater.install.InstallResult;
 import dev.updater.install.Installer;
-import dev.updater.install.PayloadKind;
-import dev.updater.pull.PullEngine;
+import dev.updater.pull.DevicePull;
+import dev.updater.pull.DeviceUpdater;
 import dev.updater.pull.PullOptions;
 import dev.updater.pull.PullResult;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
-import dev.updater.registry.VerifiedManifest;
 import dev.updater.release.Release;
-import dev.updater.release.ReleaseReader;
 import dev.updater.schema.Json;
-import dev.updater.schema.MediaTypes;
-import dev.updater.schema.TargetPayload;
 import dev.updater.schema.UpdateManifest;
-import dev.updater.signing.SignatureStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,14 +214,12 @@ final class PullCommand implements Callable<Integer> {
 
     private Integer pullToFile(PrintWriter out) {
         StoreReference ref = store.parse(reference);
-        String manifest = releaseOf(ref);
+        DevicePull request = request(ref, TrustBootstrapCommand.trustDir(null, stateDir)); // keys load here
         PullResult result;
         try (ReleaseStore s = store.open(ref)) {
-            Release release = readVerified(s, tuf.resolve(s, ref, manifest,
-                    TrustBootstrapCommand.trustDir(null, stateDir)), manifest);
             PullOptions options = PullOptions.defaults(stateDir != null ? stateDir : PullOptions.defaultStateDir())
                     .withListener(progress.listener(json, out, spec.commandLine().getErr()));
-            result = new PullEngine(s, options).pullToFile(release, target, output, Optional.ofNullable(base));
+            result = new DeviceUpdater(s, options).pullToFile(request, output);
         }
         if (json) {
             ObjectNode n = Json.object();
@@ -249,31 +241,25 @@ final class PullCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** Recovery first (open), then resolve and read the release, then let the installer drive the download. */
+    /** Keys first (a bad key is exit 2 before anything is locked or fetched), then recovery, then the pipeline. */
     private Integer pullAndInstall(PrintWriter out, Path installRoot) {
         StoreReference ref = store.parse(reference);
-        String manifest = releaseOf(ref);
+        DevicePull request = request(ref, dev.updater.tuf.DeviceTrust.dirForInstallRoot(installRoot));
         try (Installer installer = Installer.open(installRoot, installOptions(out))) {
             reportRecovery(installer);
             try (ReleaseStore s = store.open(ref)) {
-                Release release = readVerified(s, tuf.resolve(s, ref, manifest,
-                        dev.updater.tuf.DeviceTrust.dirForInstallRoot(installRoot)), manifest);
-                TargetPayload payload = release.target(target);
-                PayloadKind kind = MediaTypes.PAYLOAD_TAR.equals(payload.mediaType()) ? PayloadKind.TAR
-                        : PayloadKind.FILE;
-                InstallRequest request = new InstallRequest(release.update().version(), payload.digest(),
-                        payload.size(), kind, payload.fileName(), payload.fileMode(), payload.size());
-                PullEngine engine = new PullEngine(s, PullOptions.defaults(installRoot.resolve(".updater"))
-                        .withListener(progress.listener(json, out, spec.commandLine().getErr())));
-                Optional<Path> installedBase = base != null ? Optional.of(base)
-                        : installedFile(installer, kind, payload.fileName());
-                PullResult.Fetch[] fetch = new PullResult.Fetch[1];
-                InstallResult result = installer.install(request,
-                        path -> fetch[0] = engine.fetchTarget(release, target, path, installedBase));
-                print(out, ref, release, result, Optional.ofNullable(fetch[0]));
+                PullOptions options = PullOptions.defaults(installRoot.resolve(".updater"))
+                        .withListener(progress.listener(json, out, spec.commandLine().getErr()));
+                DeviceUpdater.Installed installed = new DeviceUpdater(s, options).install(installer, request);
+                print(out, ref, installed.release().release(), installed.result(), installed.fetch());
             }
         }
         return ExitCode.OK;
+    }
+
+    private DevicePull request(StoreReference ref, Path trustDir) {
+        return new DevicePull(ref, releaseOf(ref), target, trust.policy(), tuf.settings(trustDir),
+                Optional.ofNullable(base));
     }
 
     /** The tag or digest to pull: from REF, or the --channel tag when REF names only the repository. */
@@ -290,17 +276,6 @@ final class PullCommand implements Callable<Integer> {
         return channel;
     }
 
-    /**
-     * With a signature policy: resolve the reference once, verify the signatures of that digest, and continue by
-     * digest, so a tag moved in between cannot slip another release in and no payload byte is read before the
-     * signatures passed. Without one: the reference as given.
-     */
-    /** Checks the signatures of the release manifest (when a policy is given), then reads the release from it. */
-    private Release readVerified(ReleaseStore s, VerifiedManifest raw, String name) {
-        trust.policy().ifPresent(signatures -> new SignatureStore(s).verify(raw.digest(), signatures));
-        return ReleaseReader.read(s, raw, name);
-    }
-
     private InstallOptions installOptions(PrintWriter out) {
         if (attempts < 1) throw new UsageException("--retries must be at least 1");
         if (healthTimeoutSeconds <= 0) throw new UsageException("--health-timeout must be positive");
@@ -315,13 +290,6 @@ final class PullCommand implements Callable<Integer> {
 
     private void reportRecovery(Installer installer) {
         installer.recoveryReport().ifPresent(r -> spec.commandLine().getErr().println("update: recovered: " + r));
-    }
-
-    /** The current version's file of the same name: what a patch to the new version most likely starts from. */
-    private static Optional<Path> installedFile(Installer installer, PayloadKind kind, String fileName) {
-        if (kind != PayloadKind.FILE) return Optional.empty();
-        return installer.status().currentVersion().map(v -> installer.layout().versionDir(v).resolve(fileName))
-                .filter(java.nio.file.Files::isRegularFile);
     }
 
     private static void putFetch(ObjectNode n, PullResult.Fetch fetch) {

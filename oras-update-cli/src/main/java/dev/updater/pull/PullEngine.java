@@ -5,8 +5,6 @@ import dev.updater.delta.PatchFormat;
 import dev.updater.registry.BlobDownloader;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.LocalFileException;
-import dev.updater.release.Release;
-import dev.updater.release.ReleaseReader;
 import dev.updater.schema.Digest;
 import dev.updater.schema.OciDescriptor;
 import dev.updater.schema.PatchDescriptor;
@@ -21,12 +19,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
- * Fetches one target of a release to a file: resolve the reference to a digest once, read and check the release,
- * select the target, then either apply a delta patch to a base file the caller holds or download the payload
- * (resumable, digest-checked), and move the result into place atomically. A delta that cannot be used for any reason
+ * The fetch stage of a device pull: carries out a {@link FetchPlan} (so only a {@link VerifiedRelease}'s payload can
+ * be fetched), either applying the planned patch to the base file or downloading the payload (resumable,
+ * digest-checked), and moves the result into place atomically. A delta that cannot be used for any reason
  * (no patch from the base, patch blob missing, corrupt patch, wrong result) falls back to the full payload, and the
  * result says why. A pull that fails leaves no output file behind; a partial download stays in the state directory
  * for the next run to resume.
@@ -40,30 +37,20 @@ public final class PullEngine {
         this.options = options;
     }
 
-    public PullResult pullToFile(String tagOrDigest, String targetId, Path output, Optional<Path> base) {
-        return pullToFile(ReleaseReader.read(store, tagOrDigest), targetId, output, base);
-    }
-
-    /** Same, for a release already read (and, by the caller, verified). */
-    public PullResult pullToFile(Release release, String targetId, Path output, Optional<Path> base) {
-        TargetPayload payload = release.target(targetId);
-        PullResult.Fetch fetch = fetchTarget(release, targetId, output, base);
-        return new PullResult(release.digest(), release.update().product(), release.update().version(), targetId,
-                payload.digest(), payload.size(), fetch, output);
-    }
-
-    /** Writes the target's payload of an already-read release to {@code output}, by patch when possible. */
-    public PullResult.Fetch fetchTarget(Release release, String targetId, Path output, Optional<Path> base) {
-        TargetPayload payload = release.target(targetId);
-        Optional<String> fallback = Optional.empty();
-        if (base.isPresent()) {
+    /**
+     * Writes the plan's payload to {@code output}: by its patch when the plan has one and the patch works, else the
+     * full payload, saying why the patch was not used.
+     */
+    public PullResult.Fetch fetch(FetchPlan plan, Path output) {
+        Optional<String> fallback = plan.noPatchBecause();
+        if (plan.patch().isPresent()) {
             try {
-                return fetchByPatch(payload, base.get(), output);
+                return fetchByPatch(plan.payload(), plan.patch().get(), output);
             } catch (DeltaUnavailable e) {
                 fallback = Optional.of(e.getMessage());
             }
         }
-        long bytes = fetchPayload(payload, output);
+        long bytes = fetchPayload(plan.payload(), output);
         return new PullResult.Fetch(PullResult.Fetch.FULL, bytes, Optional.empty(), fallback);
     }
 
@@ -76,24 +63,11 @@ public final class PullEngine {
         }
     }
 
-    private PullResult.Fetch fetchByPatch(TargetPayload payload, Path base, Path output) throws DeltaUnavailable {
-        if (!Files.isRegularFile(base)) {
-            throw new DeltaUnavailable("base file " + base + " does not exist");
-        }
-        Digest baseDigest;
-        try {
-            baseDigest = sha256(base);
-        } catch (IOException e) {
-            throw new DeltaUnavailable("cannot read base file " + base + ": " + e.getMessage());
-        }
-        if (baseDigest.equals(payload.digest())) {
-            throw new DeltaUnavailable("base file already is this payload");
-        }
-        PatchDescriptor patch = payload.patchFrom(baseDigest).orElseThrow(() -> new DeltaUnavailable(
-                "no patch from the base file (" + baseDigest.shortForm() + ")"
-                        + (payload.patches().isEmpty() ? "; the release has no patches for this target"
-                                : "; patches exist from versions " + payload.patches().stream()
-                                        .map(p -> p.fromVersion().toString()).collect(Collectors.joining(", ")))));
+    private PullResult.Fetch fetchByPatch(TargetPayload payload, FetchPlan.PatchStep step, Path output)
+            throws DeltaUnavailable {
+        PatchDescriptor patch = step.patch();
+        Path base = step.base();
+        Digest baseDigest = step.baseDigest();
         Path target = output.toAbsolutePath();
         Path temp = target.resolveSibling("." + target.getFileName() + ".patched-" + ProcessHandle.current().pid());
         Path patchFile = null;
@@ -125,7 +99,7 @@ public final class PullEngine {
     }
 
     /** Downloads a payload (verified, whole or chunked) and moves it to {@code output} with its file mode. */
-    public long fetchPayload(TargetPayload payload, Path output) {
+    private long fetchPayload(TargetPayload payload, Path output) {
         Path verified = new PayloadFetcher(store, options).fetch(payload, payload.fileName());
         moveIntoPlace(verified, payload.fileMode(), output.toAbsolutePath());
         return payload.size();
@@ -168,12 +142,6 @@ public final class PullEngine {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // a leftover temp file is named as such
-        }
-    }
-
-    private static Digest sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return Digest.of(in);
         }
     }
 
