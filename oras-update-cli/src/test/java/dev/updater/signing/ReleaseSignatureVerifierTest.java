@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The acceptance vectors of shared/vectors/cosign: real cosign signatures, checked by our verifier. */
+/** The acceptance vectors of cosign-vectors/ (test resources): real cosign signatures, checked by our verifier. */
 class ReleaseSignatureVerifierTest {
     private static final VerificationKey COSIGN = key("containers-image/cosign.pub");
     private static final VerificationKey COSIGN2 = key("containers-image/cosign2.pub");

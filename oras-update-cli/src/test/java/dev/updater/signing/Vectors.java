@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The real cosign vectors in shared/vectors/cosign (README there says what each must give). */
+/** The real cosign vectors in test resources {@code cosign-vectors/} (its README gives their origin, license and what each must give). */
 final class Vectors {
     private Vectors() {}
 
@@ -16,15 +16,12 @@ final class Vectors {
         if (configured != null) {
             return Path.of(configured);
         }
-        // The worktree sits beside shared/ (/work/wt-x and /work/shared); CI clones main beside a copy of shared/.
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/vectors/cosign");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
+        // Kept in the repository (test resources) so the suite passes on a fresh clone with nothing beside it.
+        try {
+            return Path.of(Vectors.class.getResource("/cosign-vectors/README.md").toURI()).getParent();
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("test resource cosign-vectors/ is missing from the test classpath", e);
         }
-        throw new IllegalStateException("shared/vectors/cosign not found above " + Path.of("").toAbsolutePath()
-                + "; set -Dcosign.vectors=DIR");
     }
 
     static Path file(String relative) {
