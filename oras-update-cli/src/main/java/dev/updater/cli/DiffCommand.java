@@ -49,6 +49,9 @@ final class DiffCommand implements Callable<Integer> {
             description = "updater (default) or bsdiff40.")
     String format;
 
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() throws IOException {
         PatchFormat patchFormat = switch (format.toLowerCase(Locale.ROOT)) {
@@ -62,10 +65,19 @@ final class DiffCommand implements Callable<Integer> {
         DeltaEngine.diff(oldFile, newFile, patchFile, patchFormat);
         long patchSize = Files.size(patchFile);
         long newSize = Files.size(newFile);
+        double seconds = (System.nanoTime() - started) / 1e9;
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%s: %d bytes (%.1f%% of %s's %d bytes), %s format, made in %.1f s%n", patchFile,
-                patchSize, newSize == 0 ? 0.0 : 100.0 * patchSize / newSize, newFile, newSize,
-                patchFormat.name().toLowerCase(Locale.ROOT), (System.nanoTime() - started) / 1e9);
+        output.say(out, String.format(Locale.ROOT, "%s: %d bytes (%.1f%% of %s's %d bytes), %s format, made in %.1f s",
+                patchFile, patchSize, newSize == 0 ? 0.0 : 100.0 * patchSize / newSize, newFile, newSize,
+                patchFormat.name().toLowerCase(Locale.ROOT), seconds));
+        com.fasterxml.jackson.databind.node.ObjectNode n = dev.updater.schema.Json.object();
+        n.put("patch", patchFile.toAbsolutePath().toString());
+        n.put("format", patchFormat.name().toLowerCase(Locale.ROOT));
+        n.put("patchSize", patchSize);
+        n.put("oldSize", Files.size(oldFile));
+        n.put("newSize", newSize);
+        n.put("seconds", Math.round(seconds * 1000) / 1000.0);
+        output.result(out, n);
         return ExitCode.OK;
     }
 

@@ -33,8 +33,8 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "REF", description = "The release (a tag or a digest).")
     String reference;
 
-    @Option(names = "--json", description = "Print the digest and the update manifest as JSON.")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
@@ -44,7 +44,7 @@ final class InspectCommand implements Callable<Integer> {
             release = ReleaseReader.read(s, StoreOptions.manifestOf(ref, reference));
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (output.json()) {
             ObjectNode n = Json.object();
             n.put("reference", ref.storeName() + "@" + release.digest());
             n.put("digest", release.digest().toString());

@@ -30,8 +30,7 @@ public final class InstallPolicyOptions {
                 .withRetention(keepVersions, keepMebibytes * 1024 * 1024);
         if (json) {
             options = options.withListener(Optional.of((InstallEvent e) -> {
-                out.println(e.toJsonLine());
-                out.flush();
+                JsonOutput.print(out, JsonOutput.installEvent(e));
             }));
         }
         return options;

@@ -53,6 +53,9 @@ final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace existing NAME.key / NAME.pub.")
     boolean force;
 
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() {
         KeyAlgorithm keyAlgorithm;
@@ -82,9 +85,15 @@ final class KeygenCommand implements Callable<Integer> {
         }
         writeAtomically(privateFile, encrypted, "rw-------");
         writeAtomically(publicFile, key.publicKey().toPem(), "rw-r--r--");
-        spec.commandLine().getOut().printf("Private key written to %s (%s, encrypted)%n", privateFile, keyAlgorithm);
-        spec.commandLine().getOut().printf("Public key written to %s (fingerprint %s)%n", publicFile,
-                key.publicKey().fingerprint());
+        var out = spec.commandLine().getOut();
+        output.say(out, "Private key written to " + privateFile + " (" + keyAlgorithm + ", encrypted)");
+        output.say(out, "Public key written to " + publicFile + " (fingerprint " + key.publicKey().fingerprint() + ")");
+        com.fasterxml.jackson.databind.node.ObjectNode n = dev.updater.schema.Json.object();
+        n.put("privateKey", privateFile.toAbsolutePath().toString());
+        n.put("publicKey", publicFile.toAbsolutePath().toString());
+        n.put("algorithm", keyAlgorithm.toString());
+        n.put("fingerprint", key.publicKey().fingerprint().toString());
+        output.result(out, n);
         return ExitCode.OK;
     }
 

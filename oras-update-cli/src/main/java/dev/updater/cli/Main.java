@@ -1,6 +1,7 @@
 package dev.updater.cli;
 
 import dev.updater.registry.LocalFileException;
+import dev.updater.schema.Failure;
 import dev.updater.schema.UntrustedText;
 import dev.updater.schema.UpdaterException;
 import java.io.PrintWriter;
@@ -29,14 +30,20 @@ public final class Main {
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setUsageHelpWidth(110);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr()));
+        boolean json = java.util.Arrays.asList(args).contains("--json");
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(),
+                json ? commandLine.getOut() : null));
         cli.setParameterExceptionHandler((e, args1) -> {
             PrintWriter w = e.getCommandLine().getErr();
-            w.println("update: " + UntrustedText.escapeAll(e.getMessage()));
+            String message = UntrustedText.escapeAll(e.getMessage());
+            w.println("update: " + message);
             if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
                 CommandLine.UnmatchedArgumentException.printSuggestions(unmatched, w);
             }
             w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            if (json) {
+                JsonOutput.error(e.getCommandLine().getOut(), ExitCode.USAGE, Failure.USAGE, message);
+            }
             return ExitCode.USAGE;
         });
         int code = cli.execute(args);
@@ -66,16 +73,22 @@ public final class Main {
         return new CommandLine(new UpdateCommand());
     }
 
-    private static int report(Exception e, PrintWriter err) {
+    /** Reports a failed command on stderr and, when {@code jsonOut} is given (--json), as one error object there. */
+    private static int report(Exception e, PrintWriter err, PrintWriter jsonOut) {
         if (e instanceof UpdaterException u) {
-            err.println("update: " + UntrustedText.escapeAll(u.getMessage()));
-            return ExitCode.of(u.failure());
+            String message = UntrustedText.escapeAll(u.getMessage());
+            err.println("update: " + message);
+            int code = ExitCode.of(u.failure());
+            if (jsonOut != null) JsonOutput.error(jsonOut, code, u.failure(), message);
+            return code;
         }
         java.util.Optional<LocalFileException> refusal = fileSystemRefusal(e);
         if (refusal.isPresent()) {
-            return report(refusal.get(), err);
+            return report(refusal.get(), err, jsonOut);
         }
-        err.println("update: unexpected failure: " + UntrustedText.escapeAll(e.toString()));
+        String message = "unexpected failure: " + UntrustedText.escapeAll(e.toString());
+        err.println("update: " + message);
+        if (jsonOut != null) JsonOutput.error(jsonOut, ExitCode.FAILURE, Failure.INTERNAL, message);
         if (System.getenv("UPDATE_DEBUG") != null) {
             e.printStackTrace(err);
         } else {

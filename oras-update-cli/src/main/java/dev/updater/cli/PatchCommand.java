@@ -43,6 +43,9 @@ final class PatchCommand implements Callable<Integer> {
     @Parameters(index = "2", paramLabel = "NEW", description = "Where to write the patched file (replaced if present).")
     Path newFile;
 
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() throws IOException {
         DiffCommand.requireFile(oldFile, "OLD");
@@ -52,10 +55,18 @@ final class PatchCommand implements Callable<Integer> {
         try (InputStream in = Files.newInputStream(patchFile)) {
             DeltaEngine.apply(oldFile, in, format, newFile);
         }
-        spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d bytes written from a %s patch in %.1f s%s%n",
-                newFile, Files.size(newFile), format.name().toLowerCase(Locale.ROOT),
-                (System.nanoTime() - started) / 1e9,
-                format == PatchFormat.UPDATER ? ", source and target SHA-256 verified" : "");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        var out = spec.commandLine().getOut();
+        output.say(out, String.format(Locale.ROOT, "%s: %d bytes written from a %s patch in %.1f s%s",
+                newFile, Files.size(newFile), format.name().toLowerCase(Locale.ROOT), seconds,
+                format == PatchFormat.UPDATER ? ", source and target SHA-256 verified" : ""));
+        com.fasterxml.jackson.databind.node.ObjectNode n = dev.updater.schema.Json.object();
+        n.put("output", newFile.toAbsolutePath().toString());
+        n.put("format", format.name().toLowerCase(Locale.ROOT));
+        n.put("size", Files.size(newFile));
+        n.put("digestsVerified", format == PatchFormat.UPDATER);
+        n.put("seconds", Math.round(seconds * 1000) / 1000.0);
+        output.result(out, n);
         return ExitCode.OK;
     }
 }

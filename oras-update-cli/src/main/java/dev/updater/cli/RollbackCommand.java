@@ -42,16 +42,17 @@ final class RollbackCommand implements Callable<Integer> {
             + "version).")
     String to;
 
-    @Option(names = "--json", description = "Stream each state transition as a JSON line, then the result.")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
         Optional<SemVer> target = Optional.ofNullable(to).map(RollbackCommand::version);
         PrintWriter out = spec.commandLine().getOut();
-        try (Installer installer = Installer.open(root.requireRoot(), policy.options(json, out))) {
+        try (Installer installer = Installer.open(root.requireRoot(), policy.options(output.json(), out))) {
             installer.recoveryReport().ifPresent(r -> spec.commandLine().getErr().println("update: recovered: " + r));
-            print(out, installer.rollback(target), json);
+            RollbackResult result = installer.rollback(target);
+            if (output.json() || !output.quiet()) print(out, result, output.json());
         }
         return ExitCode.OK;
     }

@@ -43,6 +43,9 @@ final class SignCommand implements Callable<Integer> {
             description = "The release: host[:port]/repo:TAG, host[:port]/repo@sha256:HEX, or oci:PATH:TAG.")
     String reference;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() {
         if (!signing.present()) {
@@ -58,9 +61,17 @@ final class SignCommand implements Callable<Integer> {
             signed = new SignatureStore(s).sign(release.digest(), ref.storeName(), key);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println((signed.added() ? "Signed " : "Already signed: ") + ref.storeName() + "@" + signed.release()
+        output.say(out, (signed.added() ? "Signed " : "Already signed: ") + ref.storeName() + "@" + signed.release()
                 + " with " + key.publicKey() + " (" + signed.signatureCount() + " signature(s) in "
                 + signed.signatureTag() + ")");
+        com.fasterxml.jackson.databind.node.ObjectNode n = dev.updater.schema.Json.object();
+        n.put("reference", ref.storeName() + "@" + signed.release());
+        n.put("releaseDigest", signed.release().toString());
+        n.put("added", signed.added());
+        n.put("signatureCount", signed.signatureCount());
+        n.put("signatureTag", signed.signatureTag());
+        n.put("publicKey", key.publicKey().toString());
+        output.result(out, n);
         return ExitCode.OK;
     }
 }

@@ -32,14 +32,14 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     InstallRootOptions root;
 
-    @Option(names = "--json", description = "Print one JSON object: current, snapshots, lastEvent, pendingJournal.")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
         InstallStatus status = Installer.inspect(root.requireRoot());
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (output.json()) {
             JsonOutput.print(out, status.toJson());
             return ExitCode.OK;
         }

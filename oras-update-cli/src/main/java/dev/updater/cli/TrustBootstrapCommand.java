@@ -51,6 +51,9 @@ final class TrustBootstrapCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an already pinned root (and forget the trusted metadata).")
     boolean force;
 
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() {
         Path dir = trustDir(where == null ? null : where.installRoot, where == null ? null : where.stateDir);
@@ -61,8 +64,14 @@ final class TrustBootstrapCommand implements Callable<Integer> {
             throw new UsageException("cannot read root file " + rootFile + ": " + e.getMessage());
         }
         Metadata<Root> root = new DeviceTrust(dir, Clock.systemUTC()).bootstrap(bytes, force);
-        spec.commandLine().getOut().println("pinned root version " + root.signed().version() + " in " + dir
+        var out = spec.commandLine().getOut();
+        output.say(out, "pinned root version " + root.signed().version() + " in " + dir
                 + "; pulls now resolve releases through TUF");
+        com.fasterxml.jackson.databind.node.ObjectNode n = dev.updater.schema.Json.object();
+        n.put("command", "trust bootstrap");
+        n.put("rootVersion", root.signed().version());
+        n.put("trustDir", dir.toAbsolutePath().toString());
+        output.result(out, n);
         return ExitCode.OK;
     }
 

@@ -104,6 +104,12 @@ final class TrustCommand implements Runnable {
         @Mixin
         StoreOptions store;
 
+        @Mixin
+        OutputOptions output;
+
+        /** What the command said, also carried in its --json result as "messages". */
+        private final List<String> messages = new ArrayList<>();
+
         RepositoryPublisher publisher() {
             return new RepositoryPublisher(repo, Clock.systemUTC());
         }
@@ -124,6 +130,22 @@ final class TrustCommand implements Runnable {
             return spec.commandLine().getOut();
         }
 
+        /** A human line: printed unless --json or -q, and kept for the --json result. */
+        void say(String line) {
+            messages.add(line);
+            output.say(out(), line);
+        }
+
+        /** Prints the --json result: the command's own fields, then what it said. */
+        int done(ObjectNode result) {
+            result.put("command", "trust " + spec.name());
+            result.putArray("messages").addAll(messages.stream()
+                    .map(m -> (com.fasterxml.jackson.databind.JsonNode) dev.updater.schema.Json.mapper()
+                            .getNodeFactory().textNode(m)).toList());
+            output.result(out(), result);
+            return ExitCode.OK;
+        }
+
         SigningKey key(Optional<Path> explicit, String name) {
             return SigningKey.read(explicit.orElse(keys.resolve(name + ".pem")));
         }
@@ -133,7 +155,7 @@ final class TrustCommand implements Runnable {
             if (Files.exists(file)) return SigningKey.read(file);
             SigningKey created = SigningKey.generateEd25519();
             created.write(file);
-            out().println("created key " + file + " (" + created.keyId().substring(0, 12) + ")");
+            say("created key " + file + " (" + created.keyId().substring(0, 12) + ")");
             return created;
         }
 
@@ -175,10 +197,14 @@ final class TrustCommand implements Runnable {
                 return p;
             });
             Path pinned = publisher.metadataDir().resolve("1.root.json");
-            out().println("trust initialised in " + (registry != null ? registry + " (working copy "
+            say("trust initialised in " + (registry != null ? registry + " (working copy "
                     + publisher.metadataDir() + ")" : publisher.metadataDir().toString()) + "; devices pin " + pinned
                     + (registry != null ? " ('update trust bootstrap')" : " ('update tuf-client init')"));
-            return ExitCode.OK;
+            ObjectNode n = dev.updater.schema.Json.object();
+            n.put("metadataDir", publisher.metadataDir().toAbsolutePath().toString());
+            n.put("pinnedRoot", pinned.toAbsolutePath().toString());
+            if (registry != null) n.put("registry", registry);
+            return done(n);
         }
     }
 
@@ -226,18 +252,26 @@ final class TrustCommand implements Runnable {
             if (stage) {
                 RepositoryPublisher.RootSigningStatus status = publisher.stageRotation(role, publicKeys, threshold,
                         signers);
-                out().println(status.describe() + (status.complete() ? "; published"
+                say(status.describe() + (status.complete() ? "; published"
                         : "; staged, sign with: update trust sign-root --repo " + repo + " --keys " + keys
                                 + " --key FILE"));
-                return ExitCode.OK;
+                ObjectNode n = dev.updater.schema.Json.object();
+                n.put("role", role);
+                n.put("staged", !status.complete());
+                n.put("published", status.complete());
+                return done(n);
             }
             Metadata<Root> root = publisher.rotate(role, publicKeys, threshold, signers);
-            out().println("wrote root version " + root.signed().version() + " with new " + role + " key(s)");
+            say("wrote root version " + root.signed().version() + " with new " + role + " key(s)");
             if (role.equals("timestamp") || role.equals("snapshot")) {
-                out().println("next: update trust timestamp --repo " + repo + " --keys " + keys + " --"
+                say("next: update trust timestamp --repo " + repo + " --keys " + keys + " --"
                         + role + "-key " + files.get(0));
             }
-            return ExitCode.OK;
+            ObjectNode n = dev.updater.schema.Json.object();
+            n.put("role", role);
+            n.put("rootVersion", root.signed().version());
+            n.put("published", true);
+            return done(n);
         }
     }
 
@@ -266,9 +300,12 @@ final class TrustCommand implements Runnable {
             SigningKey timestampSigner = key(timestampKey, "timestamp");
             Duration validity = parseDuration(expires);
             Metadata<Timestamp> timestamp = publish(p -> p.timestamp(timestampSigner, snapshotSigner, validity));
-            out().println("timestamp version " + timestamp.signed().version() + " valid until "
+            say("timestamp version " + timestamp.signed().version() + " valid until "
                     + timestamp.signed().expires());
-            return ExitCode.OK;
+            ObjectNode n = dev.updater.schema.Json.object();
+            n.put("timestampVersion", timestamp.signed().version());
+            n.put("expires", timestamp.signed().expires().toString());
+            return done(n);
         }
     }
 
@@ -304,8 +341,10 @@ final class TrustCommand implements Runnable {
             }
             publisher.addTargets(entries, key(Optional.empty(), "targets"), key(Optional.empty(), "snapshot"),
                     key(Optional.empty(), "timestamp"));
-            out().println("added " + entries.size() + " target(s)");
-            return ExitCode.OK;
+            say("added " + entries.size() + " target(s)");
+            ObjectNode n = dev.updater.schema.Json.object();
+            entries.keySet().forEach(n.putArray("targets")::add);
+            return done(n);
         }
     }
 
@@ -321,8 +360,10 @@ final class TrustCommand implements Runnable {
         public Integer call() {
             List<SigningKey> signers = keyFiles.stream().map(SigningKey::read).toList();
             RepositoryPublisher.RootSigningStatus status = publish(p -> p.signStagedRoot(signers));
-            out().println(status.describe() + (status.complete() ? "; published" : "; still staged"));
-            return ExitCode.OK;
+            say(status.describe() + (status.complete() ? "; published" : "; still staged"));
+            ObjectNode n = dev.updater.schema.Json.object();
+            n.put("published", status.complete());
+            return done(n);
         }
     }
 

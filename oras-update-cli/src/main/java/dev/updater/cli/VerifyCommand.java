@@ -50,8 +50,8 @@ final class VerifyCommand implements Callable<Integer> {
             description = "The release: host[:port]/repo:TAG, host[:port]/repo@sha256:HEX, or oci:PATH:TAG.")
     String reference;
 
-    @Option(names = "--json", description = "Print the result as one JSON object.")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
@@ -66,14 +66,14 @@ final class VerifyCommand implements Callable<Integer> {
             verified = new SignatureStore(s).verify(release.digest(), policy);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (output.json()) {
             ObjectNode n = Json.object();
             n.put("reference", ref.storeName() + "@" + verified.release());
             n.put("releaseDigest", verified.release().toString());
             n.put("verified", true);
             n.put("summary", verified.summary());
             JsonOutput.print(out, n);
-        } else {
+        } else if (!output.quiet()) {
             out.println("Verified " + ref.storeName() + "@" + verified.release() + ": " + verified.summary());
         }
         return ExitCode.OK;

@@ -15,18 +15,18 @@ final class VersionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "Print as one JSON object.")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
         BuildInfo info = new BuildInfo();
-        if (json) {
+        if (output.json()) {
             ObjectNode n = Json.object();
             n.put("version", info.version());
             n.put("commit", info.commit());
             n.put("buildTime", info.buildTime());
-            spec.commandLine().getOut().println(new String(Json.write(n), StandardCharsets.UTF_8));
+            JsonOutput.print(spec.commandLine().getOut(), n);
         } else {
             spec.commandLine().getOut().println(info.getVersion()[0]);
         }

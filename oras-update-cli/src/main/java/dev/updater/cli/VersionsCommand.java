@@ -35,8 +35,8 @@ final class VersionsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "REPOSITORY", description = "host[:port]/repo or oci:PATH.")
     String reference;
 
-    @Option(names = "--json", description = "Print {\"versions\": [...], \"channels\": [...]}.")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
@@ -46,7 +46,7 @@ final class VersionsCommand implements Callable<Integer> {
             tags = s.listTags();
             // a damaged entry of a layout's index hides only its own tag; say so rather than list it silently short
             for (String problem : s.damagedEntries()) {
-                spec.commandLine().getErr().println("update: warning: skipped " + problem);
+                if (!output.quiet()) spec.commandLine().getErr().println("update: warning: skipped " + problem);
             }
         }
         List<SemVer> versions = new ArrayList<>();
@@ -61,7 +61,7 @@ final class VersionsCommand implements Callable<Integer> {
         versions.sort(null);
         channels.sort(null);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (output.json()) {
             ObjectNode n = Json.object();
             n.put("repository", ref.storeName());
             ArrayNode v = n.putArray("versions");
@@ -72,7 +72,7 @@ final class VersionsCommand implements Callable<Integer> {
         } else {
             versions.forEach(out::println);
             if (!channels.isEmpty()) {
-                spec.commandLine().getErr().println("channels: " + String.join(", ", channels));
+                out.println("channels: " + String.join(", ", channels)); // data, so standard output
             }
         }
         return ExitCode.OK;

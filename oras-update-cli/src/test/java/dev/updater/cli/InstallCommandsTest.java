@@ -125,7 +125,11 @@ class InstallCommandsTest {
                 "--json");
         assertEquals(ExitCode.HEALTH_CHECK, unhealthy.exitCode(), unhealthy::toString);
         assertTrue(unhealthy.err().contains("failed its health check"), unhealthy::toString);
-        List<JsonNode> events = jsonLines(unhealthy);
+        List<JsonNode> lines = jsonLines(unhealthy);
+        // the JSON contract: event lines, then the failure as the last line's error object
+        assertEquals(ExitCode.HEALTH_CHECK, lines.get(lines.size() - 1).path("error").path("exitCode").asInt(),
+                unhealthy::toString);
+        List<JsonNode> events = lines.stream().filter(n -> n.has("event")).toList();
         assertEquals(List.of("fetching", "validating", "applying", "switching", "checking", "rolling-back", "failed"),
                 events.stream().map(e -> e.path("state").asText()).toList());
         assertEquals("HEALTH_CHECK", events.get(events.size() - 1).path("error").path("code").asText());
