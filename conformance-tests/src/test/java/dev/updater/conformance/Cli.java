@@ -54,8 +54,8 @@ final class Cli {
     static Result run(List<String> command, Map<String, String> env) {
         try {
             ProcessBuilder pb = new ProcessBuilder(command);
+            pb.environment().put("DOCKER_CONFIG", "/nonexistent-docker-config"); // unless the test gives one
             pb.environment().putAll(env);
-            pb.environment().put("DOCKER_CONFIG", "/nonexistent-docker-config");
             pb.environment().putIfAbsent("XDG_STATE_HOME", STATE.toString());
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Path out = Files.createTempFile("cli-out", ".txt");

@@ -12,7 +12,7 @@ import java.util.Map;
 final class ProgressReporter {
     private ProgressReporter() {}
 
-    private static final class Transfer {
+    static final class Transfer {
         final String label;
         final long total;
         final long startNanos = System.nanoTime();
@@ -31,14 +31,25 @@ final class ProgressReporter {
         }
     }
 
-    /** A one-line bar per transfer on standard error: percent, bytes, rate, time left. */
+    /**
+     * A one-line bar per transfer on standard error: percent, bytes, rate, time left. Each redraw returns to the start
+     * of the line and pads to the terminal's width less one column, so a shorter line leaves no residue and a line
+     * never wraps (a wrapped line would turn each redraw into a new line); on a narrow terminal the bar and then the
+     * label shrink first.
+     */
     static final class Bar implements TransferListener {
         private static final long INTERVAL = 100_000_000L;
         private final PrintWriter err;
+        private final int columns;
         private final Map<Digest, Transfer> transfers = new HashMap<>();
 
         Bar(PrintWriter err) {
+            this(err, TerminalWidth.columns());
+        }
+
+        Bar(PrintWriter err, int columns) {
             this.err = err;
+            this.columns = Math.max(20, columns);
         }
 
         @Override
@@ -56,14 +67,38 @@ final class ProgressReporter {
             long now = System.nanoTime();
             if (now - t.lastReportNanos < INTERVAL && done < total) return;
             t.lastReportNanos = now;
+            err.print("\r" + line(t, done, total));
+            err.flush();
+        }
+
+        /** The bar's text, exactly {@code columns - 1} characters. */
+        String line(Transfer t, long done, long total) {
             double rate = t.rate(done);
             String eta = rate > 0 ? seconds((total - done) / rate) : "--";
-            int width = 24;
-            int filled = total == 0 ? width : (int) (width * done / total);
-            err.printf("\r%-24.24s [%s%s] %3d%% %9s/%-9s %9s/s ETA %s ", t.label, "#".repeat(filled),
-                    " ".repeat(width - filled), total == 0 ? 100 : (int) (100 * done / total), bytes(done),
-                    bytes(total), bytes((long) rate), eta);
-            err.flush();
+            int percent = total == 0 ? 100 : (int) (100 * done / total);
+            // what goes first when the width is short: the time left, then the rate
+            String figures = String.format(" %3d%% %s/%s %s/s ETA %s", percent, bytes(done), bytes(total),
+                    bytes((long) rate), eta);
+            if (columns - 1 - figures.length() < 8) {
+                figures = String.format(" %3d%% %s/%s %s/s", percent, bytes(done), bytes(total), bytes((long) rate));
+            }
+            if (columns - 1 - figures.length() < 8) {
+                figures = String.format(" %3d%% %s/%s", percent, bytes(done), bytes(total));
+            }
+            int room = columns - 1 - figures.length();
+            // label, then " [bar]": the bar gets what the label leaves, between 10 and 24 cells, or goes
+            int labelWidth = Math.min(t.label.length(), Math.max(8, room - 13));
+            int barWidth = Math.min(24, room - labelWidth - 3);
+            StringBuilder sb = new StringBuilder();
+            sb.append(t.label.length() > labelWidth ? t.label.substring(0, Math.max(0, labelWidth - 1)) + "~"
+                    : t.label);
+            if (barWidth >= 10) {
+                int filled = total == 0 ? barWidth : (int) (barWidth * done / total);
+                sb.append(" [").append("#".repeat(filled)).append(" ".repeat(barWidth - filled)).append(']');
+            }
+            sb.append(figures);
+            if (sb.length() > columns - 1) sb.setLength(columns - 1);
+            return sb + " ".repeat(columns - 1 - sb.length());
         }
 
         @Override
@@ -75,9 +110,9 @@ final class ProgressReporter {
 
         @Override
         public synchronized void finished(Digest blob, long total) {
-            Transfer t = transfers.remove(blob);
-            if (t != null) {
-                progressed(blob, total, total);
+            if (transfers.containsKey(blob)) {
+                progressed(blob, total, total); // the 100 % line, whatever the rate limit
+                transfers.remove(blob);
                 err.println();
             }
         }

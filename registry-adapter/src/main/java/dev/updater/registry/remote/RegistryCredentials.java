@@ -58,7 +58,7 @@ public final class RegistryCredentials {
             return explicit;
         }
         Path configDir = environment.containsKey("DOCKER_CONFIG") ? Path.of(environment.get("DOCKER_CONFIG"))
-                : Path.of(System.getProperty("user.home"), ".docker");
+                : Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")), ".docker"); // as docker: $HOME
         Path config = configDir.resolve("config.json");
         if (!Files.isRegularFile(config)) {
             lookedIn.add(config + " (no such file)");
