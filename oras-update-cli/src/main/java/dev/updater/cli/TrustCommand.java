@@ -8,7 +8,7 @@ import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
 import dev.updater.tuf.OciTrustMirror;
 import dev.updater.tuf.RepositoryPublisher;
-import dev.updater.tuf.SigningKey;
+import dev.updater.tuf.TufSigningKey;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -146,23 +146,23 @@ final class TrustCommand implements Runnable {
             return ExitCode.OK;
         }
 
-        SigningKey key(Optional<Path> explicit, String name) {
-            return SigningKey.read(explicit.orElse(keys.resolve(name + ".pem")));
+        TufSigningKey key(Optional<Path> explicit, String name) {
+            return TufSigningKey.read(explicit.orElse(keys.resolve(name + ".pem")));
         }
 
         /** Reads the key file, or creates it with a new Ed25519 key when it does not exist yet. */
-        SigningKey readOrCreate(Path file) {
-            if (Files.exists(file)) return SigningKey.read(file);
-            SigningKey created = SigningKey.generateEd25519();
+        TufSigningKey readOrCreate(Path file) {
+            if (Files.exists(file)) return TufSigningKey.read(file);
+            TufSigningKey created = TufSigningKey.generateEd25519();
             created.write(file);
             say("created key " + file + " (" + created.keyId().substring(0, 12) + ")");
             return created;
         }
 
-        List<SigningKey> rootKeysIn(Path dir) {
+        List<TufSigningKey> rootKeysIn(Path dir) {
             try (Stream<Path> files = Files.list(dir)) {
                 return files.filter(p -> p.getFileName().toString().matches("root(-[0-9]+)?\\.pem"))
-                        .sorted().map(SigningKey::read).toList();
+                        .sorted().map(TufSigningKey::read).toList();
             } catch (IOException e) {
                 throw new UsageException("cannot list key directory " + dir + ": " + e.getMessage());
             }
@@ -187,11 +187,11 @@ final class TrustCommand implements Runnable {
             if (rootKeys < 1 || rootThreshold < 1 || rootThreshold > rootKeys) {
                 throw new UsageException("--root-threshold must be between 1 and --root-keys");
             }
-            List<SigningKey> root = new ArrayList<>();
+            List<TufSigningKey> root = new ArrayList<>();
             for (int i = 1; i <= rootKeys; i++) root.add(readOrCreate(keys.resolve(i == 1 ? "root.pem" : "root-" + i + ".pem")));
-            SigningKey targets = readOrCreate(keys.resolve("targets.pem"));
-            SigningKey snapshot = readOrCreate(keys.resolve("snapshot.pem"));
-            SigningKey timestamp = readOrCreate(keys.resolve("timestamp.pem"));
+            TufSigningKey targets = readOrCreate(keys.resolve("targets.pem"));
+            TufSigningKey snapshot = readOrCreate(keys.resolve("snapshot.pem"));
+            TufSigningKey timestamp = readOrCreate(keys.resolve("timestamp.pem"));
             RepositoryPublisher publisher = publish(p -> {
                 p.init(root, rootThreshold, targets, snapshot, timestamp);
                 return p;
@@ -244,11 +244,11 @@ final class TrustCommand implements Runnable {
         private Integer rotateWith(RepositoryPublisher publisher) {
             long next = publisher.currentRoot().signed().version() + 1;
             List<Path> files = newKeys.isEmpty() ? List.of(keys.resolve(role + "-v" + next + ".pem")) : newKeys;
-            List<SigningKey> created = files.stream().map(this::readOrCreate).toList();
-            List<SigningKey> signers = new ArrayList<>(rootKeyFiles.isEmpty() && !stage
-                    ? rootKeysIn(keys) : rootKeyFiles.stream().map(SigningKey::read).toList());
+            List<TufSigningKey> created = files.stream().map(this::readOrCreate).toList();
+            List<TufSigningKey> signers = new ArrayList<>(rootKeyFiles.isEmpty() && !stage
+                    ? rootKeysIn(keys) : rootKeyFiles.stream().map(TufSigningKey::read).toList());
             if (role.equals("root")) signers.addAll(created);
-            List<dev.updater.schema.tuf.Key> publicKeys = created.stream().map(SigningKey::publicKey).toList();
+            List<dev.updater.schema.tuf.Key> publicKeys = created.stream().map(TufSigningKey::publicKey).toList();
             if (stage) {
                 RepositoryPublisher.RootSigningStatus status = publisher.stageRotation(role, publicKeys, threshold,
                         signers);
@@ -295,9 +295,9 @@ final class TrustCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Optional<SigningKey> snapshotSigner = snapshot || snapshotKey.isPresent()
+            Optional<TufSigningKey> snapshotSigner = snapshot || snapshotKey.isPresent()
                     ? Optional.of(key(snapshotKey, "snapshot")) : Optional.empty();
-            SigningKey timestampSigner = key(timestampKey, "timestamp");
+            TufSigningKey timestampSigner = key(timestampKey, "timestamp");
             Duration validity = parseDuration(expires);
             Metadata<Timestamp> timestamp = publish(p -> p.timestamp(timestampSigner, snapshotSigner, validity));
             say("timestamp version " + timestamp.signed().version() + " valid until "
@@ -358,7 +358,7 @@ final class TrustCommand implements Runnable {
 
         @Override
         public Integer call() {
-            List<SigningKey> signers = keyFiles.stream().map(SigningKey::read).toList();
+            List<TufSigningKey> signers = keyFiles.stream().map(TufSigningKey::read).toList();
             RepositoryPublisher.RootSigningStatus status = publish(p -> p.signStagedRoot(signers));
             say(status.describe() + (status.complete() ? "; published" : "; still staged"));
             ObjectNode n = dev.updater.schema.Json.object();

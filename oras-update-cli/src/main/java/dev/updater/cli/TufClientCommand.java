@@ -5,7 +5,7 @@ import dev.updater.schema.tuf.TargetFile;
 import dev.updater.tuf.HttpMetadataFetcher;
 import dev.updater.tuf.Names;
 import dev.updater.tuf.TrustedMetadataStore;
-import dev.updater.tuf.Updater;
+import dev.updater.tuf.TufClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -116,7 +116,7 @@ final class TufClientCommand implements Callable<Integer> {
         if (targetBaseUrl == null || targetDir == null || targetNames.isEmpty()) {
             throw new UsageException("download needs --target-base-url, --target-dir and at least one --target-name");
         }
-        Updater updater = updater();
+        TufClient updater = updater();
         updater.refresh();
         for (String name : targetNames) {
             TargetFile info = updater.getTargetInfo(name).orElseThrow(() -> new TargetNotFoundException(name));
@@ -130,10 +130,10 @@ final class TufClientCommand implements Callable<Integer> {
         }
     }
 
-    private Updater updater() {
+    private TufClient updater() {
         requireMetadataDir();
         if (metadataUrl == null) throw new UsageException("--metadata-url is required for " + action);
-        return new Updater(metadataDir, new HttpMetadataFetcher(metadataUrl, Optional.ofNullable(targetBaseUrl)));
+        return new TufClient(metadataDir, new HttpMetadataFetcher(metadataUrl, Optional.ofNullable(targetBaseUrl)));
     }
 
     private void requireMetadataDir() {

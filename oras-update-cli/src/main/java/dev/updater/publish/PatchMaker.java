@@ -2,10 +2,9 @@ package dev.updater.publish;
 
 import dev.updater.delta.DeltaEngine;
 import dev.updater.delta.PatchFormat;
-import dev.updater.pull.PayloadFetcher;
-import dev.updater.pull.PullOptions;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.TransferListener;
+import dev.updater.release.PayloadFetcher;
 import dev.updater.release.Release;
 import dev.updater.release.ReleaseReader;
 import dev.updater.schema.Digest;
@@ -126,7 +125,7 @@ final class PatchMaker {
     }
 
     private Path fetch(TargetPayload payload) {
-        return new PayloadFetcher(store, new PullOptions(workDir.resolve("old"), 4, 30_000, TransferListener.NONE))
+        return new PayloadFetcher(store, workDir.resolve("old"), 4, 30_000, TransferListener.NONE)
                 .fetch(payload, "earlier payload " + payload.fileName());
     }
 

@@ -5,6 +5,7 @@ import dev.updater.delta.PatchFormat;
 import dev.updater.registry.BlobDownloader;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.LocalFileException;
+import dev.updater.release.PayloadFetcher;
 import dev.updater.schema.Digest;
 import dev.updater.schema.OciDescriptor;
 import dev.updater.schema.PatchDescriptor;
@@ -100,7 +101,8 @@ public final class PullEngine {
 
     /** Downloads a payload (verified, whole or chunked) and moves it to {@code output} with its file mode. */
     private long fetchPayload(TargetPayload payload, Path output) {
-        Path verified = new PayloadFetcher(store, options).fetch(payload, payload.fileName());
+        Path verified = new PayloadFetcher(store, options.downloadsDir(), options.transferAttempts(),
+                options.stallMillis(), options.listener()).fetch(payload, payload.fileName());
         moveIntoPlace(verified, payload.fileMode(), output.toAbsolutePath());
         return payload.size();
     }

@@ -71,7 +71,7 @@ public final class DeviceTrust {
      * tag stands for, fetches that release manifest by the signed sha256 and checks its length and hashes.
      */
     public TrustedRelease resolve(ReleaseStore store, String product, String tag) {
-        Updater updater = new Updater(metadataDir, new OciMetadataFetcher(store), clock, MetadataLimits.DEFAULTS);
+        TufClient updater = new TufClient(metadataDir, new OciMetadataFetcher(store), clock, MetadataLimits.DEFAULTS);
         updater.refresh();
         String path = ReleaseTargets.pathForTag(product, tag);
         TargetFile target = updater.getTargetInfo(path).orElseThrow(() -> new UntrustedReleaseException(

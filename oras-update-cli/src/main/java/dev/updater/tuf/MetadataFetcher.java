@@ -6,7 +6,7 @@ import java.util.OptionalLong;
 
 /**
  * Where TUF metadata and target files come from: bytes out, nothing else. Implementations know the transport (plain
- * HTTP repository, OCI registry...) and nothing about trust; {@link Updater} checks everything they return.
+ * HTTP repository, OCI registry...) and nothing about trust; {@link TufClient} checks everything they return.
  */
 public interface MetadataFetcher {
     /**

@@ -9,7 +9,7 @@ import dev.updater.schema.tuf.MetaFile;
 import dev.updater.schema.tuf.Metadata;
 import dev.updater.schema.tuf.MetadataLimits;
 import dev.updater.schema.tuf.Root;
-import dev.updater.schema.tuf.Snapshot;
+import dev.updater.schema.tuf.SnapshotMetadata;
 import dev.updater.schema.tuf.Targets;
 import dev.updater.schema.tuf.Timestamp;
 import java.io.IOException;
@@ -107,12 +107,12 @@ public final class OciTrustMirror {
         keep(metadataDir, "timestamp.json", timestamp);
         MetaFile snapshotMeta = parsedTimestamp.signed().snapshotMeta();
         long snapshotVersion = snapshotMeta.version();
-        byte[] snapshot = fetcher.fetchMetadata(Snapshot.TYPE, OptionalLong.of(snapshotVersion),
+        byte[] snapshot = fetcher.fetchMetadata(SnapshotMetadata.TYPE, OptionalLong.of(snapshotVersion),
                 limits.snapshotMaxBytes());
-        Metadata<Snapshot> parsedSnapshot = Metadata.snapshot(snapshot);
+        Metadata<SnapshotMetadata> parsedSnapshot = Metadata.snapshot(snapshot);
         String snapshotWhat = "snapshot version " + snapshotVersion;
         verify(snapshotWhat, () -> snapshotMeta.verifyLengthAndHashes(snapshotWhat, snapshot));
-        verify(snapshotWhat, () -> trusted.verifyDelegate(Snapshot.TYPE, parsedSnapshot));
+        verify(snapshotWhat, () -> trusted.verifyDelegate(SnapshotMetadata.TYPE, parsedSnapshot));
         check(snapshotWhat, parsedSnapshot.signed().version() == snapshotVersion, "its version differs");
         keep(metadataDir, snapshotVersion + ".snapshot.json", snapshot);
         MetaFile targets = parsedSnapshot.signed().metaFor(Targets.TYPE).orElseThrow(() ->

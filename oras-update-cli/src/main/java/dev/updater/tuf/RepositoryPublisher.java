@@ -11,7 +11,7 @@ import dev.updater.schema.tuf.Metadata;
 import dev.updater.schema.tuf.Role;
 import dev.updater.schema.tuf.Root;
 import dev.updater.schema.tuf.Signature;
-import dev.updater.schema.tuf.Snapshot;
+import dev.updater.schema.tuf.SnapshotMetadata;
 import dev.updater.schema.tuf.Targets;
 import dev.updater.schema.tuf.Timestamp;
 import dev.updater.schema.tuf.TufJson;
@@ -68,14 +68,14 @@ public final class RepositoryPublisher {
      * Creates version 1 of every role: root listing {@code rootKeys} (any {@code rootThreshold} of them sign root),
      * one key each for targets, snapshot and timestamp, and an empty targets list.
      */
-    public void init(List<SigningKey> rootKeys, int rootThreshold, SigningKey targets, SigningKey snapshot,
-                     SigningKey timestamp) {
+    public void init(List<TufSigningKey> rootKeys, int rootThreshold, TufSigningKey targets, TufSigningKey snapshot,
+                     TufSigningKey timestamp) {
         if (isInitialised()) {
             throw new TrustStateException("the repository at " + metadataDir.getParent() + " already has trust "
                     + "metadata; use 'update trust rotate' to change keys");
         }
         Map<String, List<Key>> keys = new LinkedHashMap<>();
-        keys.put("root", rootKeys.stream().map(SigningKey::publicKey).toList());
+        keys.put("root", rootKeys.stream().map(TufSigningKey::publicKey).toList());
         keys.put("timestamp", List.of(timestamp.publicKey()));
         keys.put("snapshot", List.of(snapshot.publicKey()));
         keys.put("targets", List.of(targets.publicKey()));
@@ -94,7 +94,7 @@ public final class RepositoryPublisher {
      * Writes root version N+1 in which {@code role} is signed by {@code newKeys} with {@code threshold}. It must be
      * signed by the threshold of the current root keys and of the new root keys: {@code signers} may hold both.
      */
-    public Metadata<Root> rotate(String role, List<Key> newKeys, int threshold, List<SigningKey> signers) {
+    public Metadata<Root> rotate(String role, List<Key> newKeys, int threshold, List<TufSigningKey> signers) {
         RootSigningStatus status = stageRotation(role, newKeys, threshold, signers);
         if (!status.complete()) {
             Path staged = stagedRoot(status.version());
@@ -115,7 +115,7 @@ public final class RepositoryPublisher {
      * {@code signers} are given; it is published as soon as both thresholds are met, here or by later
      * {@link #signStagedRoot} calls (one per offline key).
      */
-    public RootSigningStatus stageRotation(String role, List<Key> newKeys, int threshold, List<SigningKey> signers) {
+    public RootSigningStatus stageRotation(String role, List<Key> newKeys, int threshold, List<TufSigningKey> signers) {
         Metadata<Root> current = currentRoot();
         Map<String, List<Key>> keys = new LinkedHashMap<>();
         Map<String, Integer> thresholds = new LinkedHashMap<>();
@@ -134,7 +134,7 @@ public final class RepositoryPublisher {
     }
 
     /** Adds signatures to the staged root version and publishes it once both thresholds are met. */
-    public RootSigningStatus signStagedRoot(List<SigningKey> signers) {
+    public RootSigningStatus signStagedRoot(List<TufSigningKey> signers) {
         Metadata<Root> current = currentRoot();
         long version = current.signed().version() + 1;
         Path staged = stagedRoot(version);
@@ -151,7 +151,7 @@ public final class RepositoryPublisher {
         ObjectNode signed = (ObjectNode) partial.json().get("signed");
         byte[] payload = partial.signedBytes();
         List<Signature> signatures = new ArrayList<>(partial.signatures());
-        for (SigningKey key : signers) {
+        for (TufSigningKey key : signers) {
             if (signatures.stream().noneMatch(s -> s.keyId().equals(key.keyId()))) {
                 signatures.add(new Signature(key.keyId(), key.sign(payload)));
             }
@@ -204,8 +204,8 @@ public final class RepositoryPublisher {
      * Adds or replaces target entries (path to length, hashes and custom fields) in a new targets version, then
      * publishes new snapshot and timestamp versions.
      */
-    public void addTargets(Map<String, ObjectNode> entries, SigningKey targetsKey, SigningKey snapshotKey,
-                           SigningKey timestampKey) {
+    public void addTargets(Map<String, ObjectNode> entries, TufSigningKey targetsKey, TufSigningKey snapshotKey,
+                           TufSigningKey timestampKey) {
         Metadata<Targets> current = currentTargets();
         ObjectNode targets = (ObjectNode) current.signed().json().get("targets").deepCopy();
         entries.forEach(targets::set);
@@ -232,7 +232,8 @@ public final class RepositoryPublisher {
      * Re-signs timestamp (version + 1, expiring after {@code expiry}) over the current snapshot; with a snapshot key,
      * first publishes a new snapshot version too (needed after its expiry or a snapshot key rotation).
      */
-    public Metadata<Timestamp> timestamp(SigningKey timestampKey, Optional<SigningKey> snapshotKey, Duration expiry) {
+    public Metadata<Timestamp> timestamp(TufSigningKey timestampKey, Optional<TufSigningKey> snapshotKey,
+                                         Duration expiry) {
         return publishSnapshotAndTimestamp(snapshotKey, timestampKey, expiry);
     }
 
@@ -254,7 +255,7 @@ public final class RepositoryPublisher {
         return Metadata.timestamp(read("timestamp.json"));
     }
 
-    private Metadata<Snapshot> currentSnapshot() {
+    private Metadata<SnapshotMetadata> currentSnapshot() {
         return Metadata.snapshot(read(currentTimestamp().signed().snapshotMeta().version() + ".snapshot.json"));
     }
 
@@ -263,7 +264,7 @@ public final class RepositoryPublisher {
         return Metadata.targets(read(meta.version() + ".targets.json"));
     }
 
-    private void publishTargets(long version, ObjectNode targets, SigningKey key) {
+    private void publishTargets(long version, ObjectNode targets, TufSigningKey key) {
         ObjectNode signed = header("targets", version, TARGETS_EXPIRY);
         signed.set("targets", targets);
         byte[] bytes = signChecked(signed, List.of(key));
@@ -271,8 +272,8 @@ public final class RepositoryPublisher {
         write(version + ".targets.json", bytes);
     }
 
-    private Metadata<Timestamp> publishSnapshotAndTimestamp(Optional<SigningKey> snapshotKey, SigningKey timestampKey,
-                                                           Duration expiry) {
+    private Metadata<Timestamp> publishSnapshotAndTimestamp(Optional<TufSigningKey> snapshotKey,
+                                                           TufSigningKey timestampKey, Duration expiry) {
         Metadata<Root> root = currentRoot();
         boolean hasTimestamp = Files.exists(metadataDir.resolve("timestamp.json"));
         long snapshotVersion = hasTimestamp ? currentTimestamp().signed().snapshotMeta().version() : 0;
@@ -352,11 +353,11 @@ public final class RepositoryPublisher {
     }
 
     /** Signs with each distinct key once. */
-    static byte[] signChecked(ObjectNode signed, List<SigningKey> signers) {
+    static byte[] signChecked(ObjectNode signed, List<TufSigningKey> signers) {
         byte[] payload = TufJson.canonical(signed);
         List<Signature> signatures = new ArrayList<>();
         List<String> seen = new ArrayList<>();
-        for (SigningKey key : signers) {
+        for (TufSigningKey key : signers) {
             if (seen.contains(key.keyId())) continue;
             seen.add(key.keyId());
             signatures.add(new Signature(key.keyId(), key.sign(payload)));

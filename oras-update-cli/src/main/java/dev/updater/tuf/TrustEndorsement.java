@@ -5,7 +5,7 @@ import dev.updater.publish.ReleasePublication;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.VerifiedManifest;
 import dev.updater.schema.tuf.Root;
-import dev.updater.schema.tuf.Snapshot;
+import dev.updater.schema.tuf.SnapshotMetadata;
 import dev.updater.schema.tuf.Targets;
 import dev.updater.schema.tuf.Timestamp;
 import java.io.IOException;
@@ -27,9 +27,9 @@ import java.util.stream.Stream;
 public final class TrustEndorsement implements ReleasePublication.Endorsement {
     private final ReleaseStore store;
     private final List<String> channels;
-    private final SigningKey targets;
-    private final SigningKey snapshot;
-    private final SigningKey timestamp;
+    private final TufSigningKey targets;
+    private final TufSigningKey snapshot;
+    private final TufSigningKey timestamp;
     private final Path dir;
     private final boolean temporary;
     private final OciTrustMirror mirror;
@@ -48,9 +48,9 @@ public final class TrustEndorsement implements ReleasePublication.Endorsement {
             throw new TrustStateException(store.describe() + " has no TUF metadata (no tag tuf-root.1); create it "
                     + "with 'update trust init --registry REF --repo DIR --keys " + keysDir + "'");
         }
-        this.targets = SigningKey.read(keysDir.resolve("targets.pem"));
-        this.snapshot = SigningKey.read(keysDir.resolve("snapshot.pem"));
-        this.timestamp = SigningKey.read(keysDir.resolve("timestamp.pem"));
+        this.targets = TufSigningKey.read(keysDir.resolve("targets.pem"));
+        this.snapshot = TufSigningKey.read(keysDir.resolve("snapshot.pem"));
+        this.timestamp = TufSigningKey.read(keysDir.resolve("timestamp.pem"));
         this.temporary = workingCopy.isEmpty();
         try {
             this.dir = workingCopy.isPresent() ? workingCopy.get() : Files.createTempDirectory("update-trust-");
@@ -63,7 +63,7 @@ public final class TrustEndorsement implements ReleasePublication.Endorsement {
             mirror.download(publisher.metadataDir());
             Root root = publisher.currentRoot().signed();
             requireListed(root, Targets.TYPE, targets, keysDir);
-            requireListed(root, Snapshot.TYPE, snapshot, keysDir);
+            requireListed(root, SnapshotMetadata.TYPE, snapshot, keysDir);
             requireListed(root, Timestamp.TYPE, timestamp, keysDir);
         } catch (RuntimeException e) {
             close();
@@ -72,9 +72,9 @@ public final class TrustEndorsement implements ReleasePublication.Endorsement {
     }
 
     /** A key the root does not list for its role would sign metadata every device refuses: refuse it up front. */
-    private void requireListed(Root root, String role, SigningKey key, Path keysDir) {
+    private void requireListed(Root root, String role, TufSigningKey key, Path keysDir) {
         if (!root.role(role).keyIds().contains(key.keyId())) {
-            throw new KeyFileException(keysDir.resolve(role + ".pem"), "is not a " + role + " key of "
+            throw new TufKeyFileException(keysDir.resolve(role + ".pem"), "is not a " + role + " key of "
                     + store.describe() + " (its root version " + root.version() + " lists key id(s) "
                     + String.join(", ", root.role(role).keyIds()) + ", this is " + key.keyId() + "); nothing was "
                     + "uploaded: give the --trust-keys directory of this repository");

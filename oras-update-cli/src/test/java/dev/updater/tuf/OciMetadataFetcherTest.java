@@ -132,7 +132,7 @@ class OciMetadataFetcherTest {
                 store.pushManifest(OciMetadataLayout.manifestFor(role, bytes).toBytes(), MediaTypes.OCI_MANIFEST,
                         OciMetadataLayout.tagFor(role, OptionalLong.of(1)));
             }
-            Updater updater = new Updater(device, new OciMetadataFetcher(store));
+            TufClient updater = new TufClient(device, new OciMetadataFetcher(store));
             assertEquals(4, updater.getTargetInfo("team-a/app.txt").orElseThrow().length());
             UnsignedMetadataException refused = assertThrows(UnsignedMetadataException.class,
                     () -> updater.getTargetInfo("team-b/malicious.txt"));

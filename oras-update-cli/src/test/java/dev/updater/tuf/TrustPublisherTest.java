@@ -81,7 +81,7 @@ class TrustPublisherTest {
             // a day later, without 'update trust timestamp', devices refuse the frozen repository
             Clock later = Clock.fixed(Clock.systemUTC().instant().plus(Duration.ofDays(1)).plusSeconds(60),
                     ZoneOffset.UTC);
-            Updater device = new Updater(metadata, new HttpMetadataFetcher(server.metadataUrl(), Optional.empty()),
+            TufClient device = new TufClient(metadata, new HttpMetadataFetcher(server.metadataUrl(), Optional.empty()),
                     later, MetadataLimits.DEFAULTS);
             ExpiredMetadataException expired = assertThrows(ExpiredMetadataException.class, device::refresh);
             assertTrue(expired.getMessage().contains("update trust timestamp"), expired.getMessage());
@@ -119,11 +119,11 @@ class TrustPublisherTest {
     void readsThePkcs8KeysOfTheReferenceImplementation() throws IOException, URISyntaxException {
         Path dir = Path.of(getClass().getResource("/tuf-keystore/README.md").toURI()).getParent();
         Root root = Metadata.root(Files.readAllBytes(dir.resolve("root.json"))).signed();
-        SigningKey targets = SigningKey.read(dir.resolve("targets_key"));
+        TufSigningKey targets = TufSigningKey.read(dir.resolve("targets_key"));
         // the listed keys carry keyid_hash_algorithms, so compare key material rather than key ids
         assertEquals(root.keys().get(root.role("targets").keyIds().get(0)).publicValue(),
                 targets.publicKey().publicValue());
-        SigningKey rsa = SigningKey.read(dir.resolve("root_key"));
+        TufSigningKey rsa = TufSigningKey.read(dir.resolve("root_key"));
         assertEquals(root.keys().get(root.role("root").keyIds().get(0)).publicValue().replaceAll("\\s", ""),
                 rsa.publicKey().publicValue().replaceAll("\\s", ""));
         byte[] message = "payload".getBytes(StandardCharsets.UTF_8);

@@ -41,8 +41,8 @@ public final class Metadata<T extends Signed> {
         return parse(bytes, Timestamp.class, Timestamp.TYPE);
     }
 
-    public static Metadata<Snapshot> snapshot(byte[] bytes) {
-        return parse(bytes, Snapshot.class, Snapshot.TYPE);
+    public static Metadata<SnapshotMetadata> snapshot(byte[] bytes) {
+        return parse(bytes, SnapshotMetadata.class, SnapshotMetadata.TYPE);
     }
 
     /** Top-level or delegated targets metadata. */
@@ -57,7 +57,7 @@ public final class Metadata<T extends Signed> {
         return switch (type.asText("")) {
             case Root.TYPE -> root(bytes);
             case Timestamp.TYPE -> timestamp(bytes);
-            case Snapshot.TYPE -> snapshot(bytes);
+            case SnapshotMetadata.TYPE -> snapshot(bytes);
             case Targets.TYPE -> targets(bytes);
             default -> throw new ManifestFormatException("signed._type", "not a TUF metadata type: " + type);
         };
@@ -70,7 +70,7 @@ public final class Metadata<T extends Signed> {
         Signed signed = switch (typeName) {
             case Root.TYPE -> Root.read(signedReader);
             case Timestamp.TYPE -> Timestamp.read(signedReader);
-            case Snapshot.TYPE -> Snapshot.read(signedReader);
+            case SnapshotMetadata.TYPE -> SnapshotMetadata.read(signedReader);
             default -> Targets.read(signedReader);
         };
         List<Signature> signatures = new ArrayList<>();

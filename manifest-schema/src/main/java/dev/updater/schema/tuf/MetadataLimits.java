@@ -19,7 +19,7 @@ public record MetadataLimits(long rootMaxBytes, long timestampMaxBytes, long sna
         return switch (roleName) {
             case Root.TYPE -> rootMaxBytes;
             case Timestamp.TYPE -> timestampMaxBytes;
-            case Snapshot.TYPE -> snapshotMaxBytes;
+            case SnapshotMetadata.TYPE -> snapshotMaxBytes;
             default -> targetsMaxBytes;
         };
     }

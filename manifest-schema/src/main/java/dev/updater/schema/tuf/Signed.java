@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
 /** The {@code signed} part of any TUF metadata: the fields every role has, and the JSON it was read from. */
-public sealed interface Signed permits Root, Timestamp, Snapshot, Targets {
+public sealed interface Signed permits Root, Timestamp, SnapshotMetadata, Targets {
     /** The {@code _type}: root, timestamp, snapshot or targets (delegated roles are targets too). */
     String type();
 

@@ -26,7 +26,7 @@ public final class TrustedMetadataSet {
     private final Metadata<Root> initialRoot;
     private Metadata<Root> root;
     private Metadata<Timestamp> timestamp;
-    private Metadata<Snapshot> snapshot;
+    private Metadata<SnapshotMetadata> snapshot;
     /** Verified targets metadata by the delegation chain it was verified on (see {@link TrustedTargets}). */
     private final Map<List<String>, TrustedTargets> targets = new LinkedHashMap<>();
 
@@ -64,7 +64,7 @@ public final class TrustedMetadataSet {
         return Optional.ofNullable(timestamp);
     }
 
-    public Optional<Metadata<Snapshot>> snapshot() {
+    public Optional<Metadata<SnapshotMetadata>> snapshot() {
         return Optional.ofNullable(snapshot);
     }
 
@@ -89,7 +89,7 @@ public final class TrustedMetadataSet {
      */
     public boolean timestampOrSnapshotKeysRotated() {
         return initialRoot.signed().roleKeysDiffer(root.signed(), Timestamp.TYPE)
-                || initialRoot.signed().roleKeysDiffer(root.signed(), Snapshot.TYPE);
+                || initialRoot.signed().roleKeysDiffer(root.signed(), SnapshotMetadata.TYPE);
     }
 
     /** Accepts root version N+1, signed by the threshold of the trusted root's keys and of its own keys. */
@@ -142,29 +142,29 @@ public final class TrustedMetadataSet {
      * must not drop or roll back any targets role the trusted snapshot lists, must have the version timestamp lists
      * and must not be expired; a well-signed one failing the last two is still kept as rollback reference.
      */
-    public Metadata<Snapshot> updateSnapshot(byte[] bytes, boolean fromLocalStore) {
+    public Metadata<SnapshotMetadata> updateSnapshot(byte[] bytes, boolean fromLocalStore) {
         if (timestamp == null) throw new IllegalStateException("snapshot needs a trusted timestamp first");
         if (!targets.isEmpty()) throw new IllegalStateException("snapshot cannot change after targets were loaded");
         checkNotExpired(timestamp);
         MetaFile expected = timestamp.signed().snapshotMeta();
-        checkSize(Snapshot.TYPE, bytes);
+        checkSize(SnapshotMetadata.TYPE, bytes);
         if (!fromLocalStore) {
             expected.verifyLengthAndHashes("snapshot metadata (as listed by timestamp v" + timestamp.signed().version()
                     + ")", bytes);
         }
-        Metadata<Snapshot> next = Metadata.snapshot(bytes);
-        root.signed().verifyDelegate(Snapshot.TYPE, next);
+        Metadata<SnapshotMetadata> next = Metadata.snapshot(bytes);
+        root.signed().verifyDelegate(SnapshotMetadata.TYPE, next);
         if (snapshot != null) {
             for (Map.Entry<String, MetaFile> e : snapshot.signed().meta().entrySet()) {
                 MetaFile offered = next.signed().meta().get(e.getKey());
                 if (offered == null) {
-                    throw new RepositoryInconsistencyException(Snapshot.TYPE, "snapshot version "
+                    throw new RepositoryInconsistencyException(SnapshotMetadata.TYPE, "snapshot version "
                             + next.signed().version() + " no longer lists '" + e.getKey() + "' that trusted version "
                             + snapshot.signed().version() + " lists; the publisher must keep every targets role in "
                             + "snapshot");
                 }
                 if (offered.version() < e.getValue().version()) {
-                    throw new RollbackException(Snapshot.TYPE, "'" + e.getKey() + "'", offered.version(),
+                    throw new RollbackException(SnapshotMetadata.TYPE, "'" + e.getKey() + "'", offered.version(),
                             e.getValue().version());
                 }
             }
@@ -231,7 +231,7 @@ public final class TrustedMetadataSet {
         checkNotExpired(snapshot);
         long expected = timestamp.signed().snapshotMeta().version();
         if (snapshot.signed().version() != expected) {
-            throw new VersionMismatchException(Snapshot.TYPE, snapshot.signed().version(), expected,
+            throw new VersionMismatchException(SnapshotMetadata.TYPE, snapshot.signed().version(), expected,
                     "timestamp version " + timestamp.signed().version());
         }
     }

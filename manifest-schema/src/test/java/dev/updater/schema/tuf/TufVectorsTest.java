@@ -57,7 +57,7 @@ class TufVectorsTest {
     void everySignatureOfTheRepositoryVerifiesWithItsDelegatorsKeys() throws IOException {
         Metadata<Root> root = Metadata.root(read("repository/metadata/root.json"));
         Metadata<Timestamp> timestamp = Metadata.timestamp(read("repository/metadata/timestamp.json"));
-        Metadata<Snapshot> snapshot = Metadata.snapshot(read("repository/metadata/snapshot.json"));
+        Metadata<SnapshotMetadata> snapshot = Metadata.snapshot(read("repository/metadata/snapshot.json"));
         Metadata<Targets> targets = Metadata.targets(read("repository/metadata/targets.json"));
         Metadata<Targets> role1 = Metadata.targets(read("repository/metadata/role1.json"));
         Metadata<Targets> role2 = Metadata.targets(read("repository/metadata/role2.json"));
@@ -93,7 +93,7 @@ class TufVectorsTest {
         assertEquals(List.of("../a", ".", "ö"), names);
         Metadata<Targets> umlaut = Metadata.targets(read("fishy_rolenames/metadata/1.ö.json"));
         targets.signed().verifyDelegate("targets", "ö", umlaut);
-        Metadata<Snapshot> snapshot = Metadata.snapshot(read("fishy_rolenames/metadata/2.snapshot.json"));
+        Metadata<SnapshotMetadata> snapshot = Metadata.snapshot(read("fishy_rolenames/metadata/2.snapshot.json"));
         assertTrue(snapshot.signed().metaFor("ö").isPresent());
         assertTrue(snapshot.signed().metaFor("../a").isPresent());
     }

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * One test per attack the TUF specification names, each against a real HTTP repository on 127.0.0.1. Every test
  * checks the refusal's type and that the trusted metadata on disk is exactly as before the attack.
  */
-class UpdaterAttackTest {
+class TufClientAttackTest {
     @TempDir
     Path temp;
     TestRepository repo;
@@ -66,8 +66,9 @@ class UpdaterAttackTest {
         server.close();
     }
 
-    Updater updater(Instant now) {
-        return new Updater(metadataDir, new HttpMetadataFetcher(server.metadataUrl(), Optional.of(server.targetsUrl())),
+    TufClient updater(Instant now) {
+        return new TufClient(metadataDir,
+                new HttpMetadataFetcher(server.metadataUrl(), Optional.of(server.targetsUrl())),
                 Clock.fixed(now, ZoneOffset.UTC), MetadataLimits.DEFAULTS);
     }
 
@@ -312,7 +313,7 @@ class UpdaterAttackTest {
 
     @Test
     void tamperedTargetIsNotWrittenAndCleanOneIs() throws IOException {
-        Updater updater = updater(TestRepository.NOW);
+        TufClient updater = updater(TestRepository.NOW);
         TargetFile info = updater.getTargetInfo("app.txt").orElseThrow();
         Path out = temp.resolve("out/app.txt");
         repo.files.put("/targets/app.txt", "release X".getBytes(java.nio.charset.StandardCharsets.UTF_8));

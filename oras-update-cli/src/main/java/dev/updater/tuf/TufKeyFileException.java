@@ -5,10 +5,10 @@ import dev.updater.schema.UpdaterException;
 import java.nio.file.Path;
 
 /** A signing key file is missing, unreadable or of a kind we cannot sign with. */
-public final class KeyFileException extends UpdaterException {
+public final class TufKeyFileException extends UpdaterException {
     private static final long serialVersionUID = 1L;
 
-    public KeyFileException(Path file, String problem) {
+    public TufKeyFileException(Path file, String problem) {
         super("key file " + file + " " + problem + "; keys are PEM PKCS#8 files as 'update trust init' writes them");
     }
 

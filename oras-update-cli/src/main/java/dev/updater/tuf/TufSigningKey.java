@@ -27,7 +27,7 @@ import java.util.HexFormat;
  * PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}), the format of python-tuf's test keystore; Ed25519 ({@code ed25519})
  * and RSA ({@code rsassa-pss-sha256}) are read, Ed25519 is generated.
  */
-public record SigningKey(PrivateKey privateKey, Key publicKey) {
+public record TufSigningKey(PrivateKey privateKey, Key publicKey) {
     /** NIST SP 800-57: RSA below 2048 bits no longer protects anything; securesystemslib's own default is 3072. */
     static final int MIN_RSA_BITS = 2048;
     /** Far above any PEM private key (RSA-4096 PKCS#8 is about 3.3 KB). */
@@ -38,7 +38,7 @@ public record SigningKey(PrivateKey privateKey, Key publicKey) {
         return publicKey.computeKeyId();
     }
 
-    public static SigningKey generateEd25519() {
+    public static TufSigningKey generateEd25519() {
         byte[] seed = new byte[32];
         new SecureRandom().nextBytes(seed);
         return ed25519FromSeed(seed);
@@ -62,17 +62,17 @@ public record SigningKey(PrivateKey privateKey, Key publicKey) {
         }
     }
 
-    public static SigningKey read(Path file) {
+    public static TufSigningKey read(Path file) {
         String text = readKeyFile(file);
         if (!text.contains("-----BEGIN PRIVATE KEY-----")) {
-            throw new KeyFileException(file, "is not an unencrypted PEM PKCS#8 private key (BEGIN PRIVATE KEY)");
+            throw new TufKeyFileException(file, "is not an unencrypted PEM PKCS#8 private key (BEGIN PRIVATE KEY)");
         }
         byte[] der;
         try {
             der = Base64.getMimeDecoder().decode(text.substring(text.indexOf("-----BEGIN PRIVATE KEY-----") + 27,
                     text.indexOf("-----END PRIVATE KEY-----")));
         } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
-            throw new KeyFileException(file, "has a damaged PEM body");
+            throw new TufKeyFileException(file, "has a damaged PEM body");
         }
         if (der.length == 48 && Arrays.equals(Arrays.copyOf(der, 16), ED25519_PKCS8_PREFIX)) {
             return ed25519FromSeed(Arrays.copyOfRange(der, 16, 48));
@@ -81,36 +81,36 @@ public record SigningKey(PrivateKey privateKey, Key publicKey) {
             PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
             RSAPrivateCrtKey crt = (RSAPrivateCrtKey) key;
             if (crt.getModulus().bitLength() < MIN_RSA_BITS) {
-                throw new KeyFileException(file, "is an RSA key of " + crt.getModulus().bitLength() + " bits, too"
+                throw new TufKeyFileException(file, "is an RSA key of " + crt.getModulus().bitLength() + " bits, too"
                         + " small to sign trust metadata (at least " + MIN_RSA_BITS + " bits)");
             }
             var publicKey = KeyFactory.getInstance("RSA").generatePublic(
                     new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
             String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                     .encodeToString(publicKey.getEncoded()) + "\n-----END PUBLIC KEY-----";
-            return new SigningKey(key, Key.of("rsa", "rsassa-pss-sha256", pem));
+            return new TufSigningKey(key, Key.of("rsa", "rsassa-pss-sha256", pem));
         } catch (GeneralSecurityException | ClassCastException e) {
-            throw new KeyFileException(file, "is neither an Ed25519 nor an RSA private key");
+            throw new TufKeyFileException(file, "is neither an Ed25519 nor an RSA private key");
         }
     }
 
     /** A key file's text; directories, empty files and files too large to be a key are refused before reading. */
     private static String readKeyFile(Path file) {
         if (Files.isDirectory(file)) {
-            throw new KeyFileException(file, "is a directory");
+            throw new TufKeyFileException(file, "is a directory");
         }
         byte[] bytes;
         try (java.io.InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_KEY_FILE_BYTES + 1);
         } catch (IOException e) {
-            throw new KeyFileException(file, "cannot be read: " + e.getMessage());
+            throw new TufKeyFileException(file, "cannot be read: " + e.getMessage());
         }
         if (bytes.length > MAX_KEY_FILE_BYTES) {
-            throw new KeyFileException(file, "is larger than " + MAX_KEY_FILE_BYTES / 1024 + " KiB, too large to be"
+            throw new TufKeyFileException(file, "is larger than " + MAX_KEY_FILE_BYTES / 1024 + " KiB, too large to be"
                     + " a key file (check the path)");
         }
         if (bytes.length == 0) {
-            throw new KeyFileException(file, "is empty");
+            throw new TufKeyFileException(file, "is empty");
         }
         return new String(bytes, StandardCharsets.US_ASCII);
     }
@@ -138,14 +138,14 @@ public record SigningKey(PrivateKey privateKey, Key publicKey) {
      * The JDK has no "public key of this Ed25519 private key" call; its key pair generator derives the public key
      * from 32 random bytes, so feeding it the seed gives back exactly that pair.
      */
-    private static SigningKey ed25519FromSeed(byte[] seed) {
+    private static TufSigningKey ed25519FromSeed(byte[] seed) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
             generator.initialize(255, new FixedSeed(seed));
             var pair = generator.generateKeyPair();
             byte[] spki = pair.getPublic().getEncoded();
             String raw = HexFormat.of().formatHex(Arrays.copyOfRange(spki, spki.length - 32, spki.length));
-            return new SigningKey(pair.getPrivate(), Key.of("ed25519", "ed25519", raw));
+            return new TufSigningKey(pair.getPrivate(), Key.of("ed25519", "ed25519", raw));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every Java 17 runtime has Ed25519", e);
         }

@@ -1,9 +1,10 @@
-package dev.updater.pull;
+package dev.updater.release;
 
 import dev.updater.registry.BlobDownloader;
 import dev.updater.registry.DigestMismatchException;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.LocalFileException;
+import dev.updater.registry.TransferListener;
 import dev.updater.schema.ChunkDescriptor;
 import dev.updater.schema.Digest;
 import dev.updater.schema.MediaTypes;
@@ -28,33 +29,44 @@ import java.util.List;
  */
 public final class PayloadFetcher {
     private final ReleaseStore store;
-    private final PullOptions options;
+    private final Path downloadsDir;
+    private final int transferAttempts;
+    private final long stallMillis;
+    private final TransferListener listener;
 
-    public PayloadFetcher(ReleaseStore store, PullOptions options) {
+    /**
+     * @param downloadsDir     where partial downloads are kept between runs (named by digest, so a rerun resumes)
+     * @param transferAttempts how many times a broken transfer is resumed in one run
+     * @param stallMillis      after how long without data a connection counts as dead
+     */
+    public PayloadFetcher(ReleaseStore store, Path downloadsDir, int transferAttempts, long stallMillis,
+            TransferListener listener) {
         this.store = store;
-        this.options = options;
+        this.downloadsDir = downloadsDir;
+        this.transferAttempts = transferAttempts;
+        this.stallMillis = stallMillis;
+        this.listener = listener;
     }
 
     /** The verified payload file (named by digest inside the downloads directory); the caller moves or deletes it. */
     public Path fetch(TargetPayload payload, String label) {
-        BlobDownloader downloader = new BlobDownloader(store, options.transferAttempts(), options.stallMillis(),
-                options.listener());
+        BlobDownloader downloader = new BlobDownloader(store, transferAttempts, stallMillis, listener);
         if (!payload.isChunked()) {
             return downloader.download(new OciDescriptor(payload.mediaType(), payload.digest(), payload.size()),
-                    options.downloadsDir(), label);
+                    downloadsDir, label);
         }
         List<Path> parts = new ArrayList<>();
         int n = payload.chunks().size();
         for (int i = 0; i < n; i++) {
             ChunkDescriptor c = payload.chunks().get(i);
             parts.add(downloader.download(new OciDescriptor(MediaTypes.PAYLOAD_CHUNK, c.digest(), c.size()),
-                    options.downloadsDir(), label + " (chunk " + (i + 1) + "/" + n + ")"));
+                    downloadsDir, label + " (chunk " + (i + 1) + "/" + n + ")"));
         }
         return join(payload, parts);
     }
 
     private Path join(TargetPayload payload, List<Path> parts) {
-        Path joined = options.downloadsDir().resolve(payload.digest().hex() + ".joined");
+        Path joined = downloadsDir.resolve(payload.digest().hex() + ".joined");
         try {
             MessageDigest sha = Digest.newMessageDigest();
             long size = 0;

@@ -8,12 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Snapshot metadata: the version (and optionally length and hashes) of every targets metadata file. */
-public record Snapshot(long version, String specVersion, Instant expires, Map<String, MetaFile> meta, JsonNode json)
-        implements Signed {
+/**
+ * Snapshot metadata, the TUF role {@code snapshot}: the version (and optionally length and hashes) of every targets
+ * metadata file.
+ */
+public record SnapshotMetadata(long version, String specVersion, Instant expires, Map<String, MetaFile> meta,
+        JsonNode json) implements Signed {
     public static final String TYPE = "snapshot";
 
-    public Snapshot {
+    public SnapshotMetadata {
         meta = Collections.unmodifiableMap(new LinkedHashMap<>(meta));
     }
 
@@ -22,11 +25,11 @@ public record Snapshot(long version, String specVersion, Instant expires, Map<St
         return TYPE;
     }
 
-    static Snapshot read(JsonReader r) {
+    static SnapshotMetadata read(JsonReader r) {
         SignedHeader header = SignedHeader.read(r, TYPE);
         Map<String, MetaFile> meta = new LinkedHashMap<>();
         r.objectMap("meta").forEach((file, entry) -> meta.put(file, MetaFile.read(entry)));
-        return new Snapshot(header.version(), header.specVersion(), header.expires(), meta, r.raw());
+        return new SnapshotMetadata(header.version(), header.specVersion(), header.expires(), meta, r.raw());
     }
 
     /** The entry for a targets role ({@code targets} or a delegated role name). */

@@ -8,7 +8,7 @@ import dev.updater.schema.tuf.MetadataLimits;
 import dev.updater.schema.tuf.MetadataTooLargeException;
 import dev.updater.schema.tuf.RepositoryInconsistencyException;
 import dev.updater.schema.tuf.Root;
-import dev.updater.schema.tuf.Snapshot;
+import dev.updater.schema.tuf.SnapshotMetadata;
 import dev.updater.schema.tuf.TargetFile;
 import dev.updater.schema.tuf.Targets;
 import dev.updater.schema.tuf.Timestamp;
@@ -38,12 +38,12 @@ import java.util.function.Function;
  * A TUF client: the specification's detailed client workflow (section 5) over any {@link MetadataFetcher}.
  *
  * <pre>{@code
- * Updater updater = new Updater(Path.of("/var/lib/app/tuf"), new HttpMetadataFetcher(metadataUrl, targetsUrl));
- * updater.refresh();                                   // root chain, timestamp, snapshot, targets
- * TargetFile info = updater.getTargetInfo("app-1.4.2.tar").orElseThrow();
+ * TufClient client = new TufClient(Path.of("/var/lib/app/tuf"), new HttpMetadataFetcher(metadataUrl, targetsUrl));
+ * client.refresh();                                    // root chain, timestamp, snapshot, targets
+ * TargetFile info = client.getTargetInfo("app-1.4.2.tar").orElseThrow();
  * Path file = Path.of("/var/cache/app/app-1.4.2.tar");
- * if (updater.findCachedTarget(info, file).isEmpty()) {
- *     updater.downloadTarget(info, file);              // length and every hash checked while streaming
+ * if (client.findCachedTarget(info, file).isEmpty()) {
+ *     client.downloadTarget(info, file);               // length and every hash checked while streaming
  * }
  * }</pre>
  *
@@ -51,21 +51,21 @@ import java.util.function.Function;
  * verification is stored there byte-identical as {@code <quoted role>.json}; anything refused leaves the directory as
  * it was. One instance serves one refresh: create a new one to check for updates again.
  */
-public final class Updater {
+public final class TufClient {
     private final TrustedMetadataStore store;
     private final MetadataFetcher fetcher;
     private final Clock clock;
     private final MetadataLimits limits;
     private TrustedMetadataSet trusted;
 
-    public Updater(Path metadataDir, MetadataFetcher fetcher, Clock clock, MetadataLimits limits) {
+    public TufClient(Path metadataDir, MetadataFetcher fetcher, Clock clock, MetadataLimits limits) {
         this.store = new TrustedMetadataStore(metadataDir);
         this.fetcher = fetcher;
         this.clock = clock;
         this.limits = limits;
     }
 
-    public Updater(Path metadataDir, MetadataFetcher fetcher) {
+    public TufClient(Path metadataDir, MetadataFetcher fetcher) {
         this(metadataDir, fetcher, Clock.systemUTC(), MetadataLimits.DEFAULTS);
     }
 
@@ -172,7 +172,7 @@ public final class Updater {
     private void discardTimestampAndSnapshotIfTheirKeysRotated() {
         if (trusted.timestampOrSnapshotKeysRotated()) {
             store.delete(Timestamp.TYPE);
-            store.delete(Snapshot.TYPE);
+            store.delete(SnapshotMetadata.TYPE);
         }
     }
 
@@ -192,7 +192,7 @@ public final class Updater {
     }
 
     private void loadSnapshot() {
-        Optional<byte[]> local = store.read(Snapshot.TYPE);
+        Optional<byte[]> local = store.read(SnapshotMetadata.TYPE);
         if (local.isPresent()) {
             try {
                 trusted.updateSnapshot(local.get(), true);
@@ -202,10 +202,10 @@ public final class Updater {
             }
         }
         MetaFile meta = trusted.timestamp().orElseThrow().signed().snapshotMeta();
-        byte[] bytes = fetcher.fetchMetadata(Snapshot.TYPE, versionToFetch(meta),
+        byte[] bytes = fetcher.fetchMetadata(SnapshotMetadata.TYPE, versionToFetch(meta),
                 meta.length().orElse(limits.snapshotMaxBytes()));
         trusted.updateSnapshot(bytes, false);
-        store.write(Snapshot.TYPE, bytes);
+        store.write(SnapshotMetadata.TYPE, bytes);
     }
 
     private TrustedTargets loadTopLevelTargets() {
@@ -234,7 +234,7 @@ public final class Updater {
                 // stale or damaged local copy, or one signed for another delegator: fetch the one snapshot lists
             }
         }
-        Snapshot snapshot = trusted.snapshot().orElseThrow().signed();
+        SnapshotMetadata snapshot = trusted.snapshot().orElseThrow().signed();
         MetaFile meta = snapshot.metaFor(roleName).orElseThrow(() -> new RepositoryInconsistencyException(roleName,
                 "snapshot version " + snapshot.version() + " does not list '" + roleName
                         + ".json'; the publisher must add it to snapshot"));
