@@ -33,7 +33,7 @@ class CliUsabilityTest {
     void versionPrintsVersionCommitAndBuildTime() {
         Cli.Result r = Cli.update("version", "--json");
         assertEquals(0, r.exitCode(), r::toString);
-        assertTrue(r.out().matches("(?s)\\{\"version\":\"[^\"]+\",\"commit\":\"[^\"]+\",\"buildTime\":\"[^\"]+\"}\\s*"),
+        assertTrue(r.out().matches("(?s)\\{\"schemaVersion\":1,\"version\":\"[^\"]+\",\"commit\":\"[^\"]+\",\"buildTime\":\"[^\"]+\"}\\s*"),
                 r::toString);
     }
 
