@@ -38,7 +38,7 @@ class InstallerTest {
     }
 
     private Optional<SemVer> current() throws IOException {
-        return Installer.readCurrentVersion(new InstallLayout(root));
+        return CurrentLink.read(new InstallLayout(root));
     }
 
     private Set<String> versionDirs() throws IOException {
