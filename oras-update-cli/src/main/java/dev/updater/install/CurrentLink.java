@@ -1,12 +1,12 @@
 package dev.updater.install;
 
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.SemVer;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -51,16 +51,15 @@ final class CurrentLink {
     void pointAt(Optional<SemVer> version, String operationId) throws IOException {
         if (version.isEmpty()) {
             Files.deleteIfExists(layout.current());
-            Durable.fsyncDirectory(layout.root());
+            Durable.syncDirectory(layout.root());
             return;
         }
         Path temp = layout.root().resolve(InstallLayout.LINK_TEMP_PREFIX + operationId);
         Files.deleteIfExists(temp);
         Files.createSymbolicLink(temp, InstallLayout.linkTarget(version.get()));
         CrashHooks.point("switch:link-created");
-        Files.move(temp, layout.current(), StandardCopyOption.ATOMIC_MOVE);
+        Durable.rename(temp, layout.current());
         CrashHooks.point("switch:renamed");
-        Durable.fsyncDirectory(layout.root());
     }
 
     /** Removes new links that a crash left before they were renamed over {@code current}. */

@@ -1,5 +1,6 @@
 package dev.updater.install;
 
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Failure;
 import dev.updater.schema.UpdaterException;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -44,9 +44,7 @@ final class DownloadArea {
                 if (!Files.isRegularFile(part, LinkOption.NOFOLLOW_LINKS)) {
                     throw new IOException("the payload source wrote no file");
                 }
-                Durable.fsyncFile(part);
-                Files.move(part, download, StandardCopyOption.ATOMIC_MOVE);
-                Durable.fsyncDirectory(layout.downloads());
+                Durable.move(part, download);
                 return download;
             } catch (IOException e) {
                 if (LocalFileSystem.isLocalWriteFailure(e)) {
@@ -85,7 +83,7 @@ final class DownloadArea {
                 if (keepResumable && name.endsWith(RESUMABLE_SUFFIX) && !name.startsWith(".")) {
                     continue;
                 }
-                Durable.deleteTree(p);
+                PosixFiles.deleteTree(p);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.updater.install;
 
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Digest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,10 +20,10 @@ final class FilePayloadInstaller implements PayloadInstaller {
         return staging -> {
             Path file = staging.resolve(request.fileName());
             copyDurably(download, file);
-            Files.setPosixFilePermissions(file, Durable.permissions(request.fileMode() & 0777));
+            Files.setPosixFilePermissions(file, PosixFiles.permissions(request.fileMode() & 0777));
             Digest installed = TreeListing.sha256(file);
             return new Built(installed, List.of(new InstalledFile(request.fileName(), InstalledFile.Type.FILE,
-                    Durable.mode(Files.getPosixFilePermissions(file)), Files.size(file), Optional.of(installed),
+                    PosixFiles.mode(Files.getPosixFilePermissions(file)), Files.size(file), Optional.of(installed),
                     Optional.empty())));
         };
     }
@@ -53,7 +54,7 @@ final class FilePayloadInstaller implements PayloadInstaller {
                 }
                 position += n;
             }
-            out.force(true);
+            Durable.sync(out, to);
         }
     }
 }

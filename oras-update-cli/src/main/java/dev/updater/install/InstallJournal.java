@@ -1,5 +1,7 @@
 package dev.updater.install;
 
+import dev.updater.registry.LocalFileException;
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Failure;
 import dev.updater.schema.Json;
 import dev.updater.schema.ManifestFormatException;
@@ -67,8 +69,8 @@ final class InstallJournal {
                 error, message);
         try {
             Durable.appendLine(layout.eventsLog(), event.toJsonLine(), false);
-        } catch (IOException e) {
-            throw new InstallIoException("cannot append to " + layout.eventsLog() + ": " + e, e);
+        } catch (LocalFileException e) {
+            throw new InstallIoException(e.getMessage(), e);
         }
         listener.ifPresent(l -> l.onEvent(event));
     }
@@ -78,8 +80,8 @@ final class InstallJournal {
         emit(entry, state, bytes, error, message);
     }
 
-    private void write() throws IOException {
-        Durable.writeAtomically(layout.journal(), entry.toJsonBytes());
+    private void write() {
+        Durable.write(layout.journal(), entry.toJsonBytes());
     }
 
     /** The journal on disk, if there is one. */

@@ -1,5 +1,6 @@
 package dev.updater.install;
 
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Digest;
 import dev.updater.schema.Failure;
 import dev.updater.schema.SemVer;
@@ -176,13 +177,13 @@ final class InstallOperation {
     private void apply(InstallRequest request, Path download) throws IOException {
         SemVer version = request.version();
         Path staging = layout.staging(version);
-        Durable.deleteTree(staging);
+        PosixFiles.deleteTree(staging);
         // A refused payload must leave no trace: it is checked before the staging directory exists.
         PayloadInstaller.Build build = PayloadInstallers.forKind(request.kind()).check(request, download);
         Files.createDirectory(staging);
         PayloadInstaller.Built built = build.into(staging);
         if (!built.installed().equals(request.payloadDigest())) {
-            Durable.deleteTree(staging);
+            PosixFiles.deleteTree(staging);
             throw new InstallVerificationException("the installed copy of " + version + " hashes to "
                     + built.installed() + " instead of " + request.payloadDigest()
                     + "; the disk may be failing; nothing was switched");
@@ -197,7 +198,7 @@ final class InstallOperation {
     private static void fsyncDirectories(Path root) throws IOException {
         try (var dirs = Files.walk(root)) {
             for (Path dir : dirs.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
-                Durable.fsyncDirectory(dir);
+                Durable.syncDirectory(dir);
             }
         }
     }

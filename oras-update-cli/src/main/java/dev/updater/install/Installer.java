@@ -1,5 +1,6 @@
 package dev.updater.install;
 
+import dev.updater.registry.LocalFileException;
 import dev.updater.schema.Digest;
 import dev.updater.schema.SemVer;
 import java.io.IOException;
@@ -89,7 +90,7 @@ public final class Installer implements AutoCloseable {
                 throw e;
             }
             return installer;
-        } catch (IOException e) {
+        } catch (IOException | LocalFileException e) {
             throw LocalFileSystem.failure(layout, "opening install root " + layout.root(), e, 0,
                     "check that it is a writable directory");
         }

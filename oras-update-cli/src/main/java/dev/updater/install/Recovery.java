@@ -1,10 +1,13 @@
 package dev.updater.install;
 
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.ManifestFormatException;
 import dev.updater.schema.SemVer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -45,7 +48,7 @@ final class Recovery {
 
     /** Before the switch nothing installed has changed: removes what an install of {@code version} created. */
     void cleanUpAbandoned(SemVer version) throws IOException {
-        Durable.deleteTree(layout.staging(version));
+        PosixFiles.deleteTree(layout.staging(version));
         downloads.clear(true);
         if (Files.exists(layout.versionDir(version), LinkOption.NOFOLLOW_LINKS)
                 && !current.read().equals(Optional.of(version)) && !versions.verify(version)) {
@@ -143,8 +146,14 @@ final class Recovery {
                 + back.map(SemVer::toString).orElse("(none)");
     }
 
-    /** Debris that only an interrupted operation leaves: staging and trash directories, temp links, partials. */
+    /**
+     * Debris that only an interrupted operation leaves: staging and trash directories, temp links, partials, the
+     * temporary files of durable writes.
+     */
     private void removeLeftovers() throws IOException {
+        for (Path dir : List.of(layout.stateDir(), layout.snapshots(), layout.installedRecords())) {
+            Durable.removeTemporaries(dir);
+        }
         versions.removeStagingAndTrash();
         current.removeLeftovers();
         downloads.clear(true);

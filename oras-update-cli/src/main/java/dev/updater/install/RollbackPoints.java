@@ -1,5 +1,6 @@
 package dev.updater.install;
 
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Digest;
 import dev.updater.schema.Json;
 import dev.updater.schema.ManifestFormatException;
@@ -31,13 +32,13 @@ final class RollbackPoints {
     /** Records {@code version} (whose directory uses {@code bytes}) as a rollback point. */
     void write(SemVer version, Digest digest, long bytes, Snapshot.Reason reason) throws IOException {
         Snapshot snapshot = new Snapshot(version, digest, layout.versionDir(version), Instant.now(), bytes, reason);
-        Durable.writeAtomically(layout.snapshot(version), Json.writePretty(snapshot.toJson()));
+        Durable.write(layout.snapshot(version), Json.writePretty(snapshot.toJson()));
         refreshLatest();
     }
 
     void remove(SemVer version) throws IOException {
         if (Files.deleteIfExists(layout.snapshot(version))) {
-            Durable.fsyncDirectory(layout.snapshots());
+            Durable.syncDirectory(layout.snapshots());
         }
         refreshLatest();
     }
@@ -60,9 +61,9 @@ final class RollbackPoints {
     private void refreshLatest() throws IOException {
         Optional<Snapshot> newest = list().stream().max(Comparator.comparing(Snapshot::time));
         if (newest.isPresent()) {
-            Durable.writeAtomically(layout.latestSnapshot(), Json.writePretty(newest.get().toJson()));
+            Durable.write(layout.latestSnapshot(), Json.writePretty(newest.get().toJson()));
         } else if (Files.deleteIfExists(layout.latestSnapshot())) {
-            Durable.fsyncDirectory(layout.snapshots());
+            Durable.syncDirectory(layout.snapshots());
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.updater.install;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.updater.registry.LocalFileException;
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Digest;
 import dev.updater.schema.Json;
 import dev.updater.schema.SemVer;
@@ -40,7 +42,7 @@ final class Rollbacks {
     RollbackResult rollback(Optional<SemVer> to) {
         try {
             return doRollback(to);
-        } catch (IOException e) {
+        } catch (IOException | LocalFileException e) {
             throw new InstallIoException("rollback in " + layout.root() + " failed: " + e
                     + "; the journal is kept and the next run recovers", e);
         }

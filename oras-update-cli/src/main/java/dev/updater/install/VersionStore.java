@@ -1,5 +1,6 @@
 package dev.updater.install;
 
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Digest;
 import dev.updater.schema.ManifestFormatException;
 import dev.updater.schema.SemVer;
@@ -8,7 +9,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -91,9 +91,8 @@ final class VersionStore {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             discard(version);
         }
-        Durable.writeAtomically(layout.installedRecord(version), record.toJsonBytes());
-        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        Durable.fsyncDirectory(layout.versions());
+        Durable.write(layout.installedRecord(version), record.toJsonBytes());
+        Durable.rename(staging, target);
         CrashHooks.point("apply:renamed");
     }
 
@@ -104,10 +103,9 @@ final class VersionStore {
         if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Path trash = layout.versions().resolve(InstallLayout.TRASH_PREFIX + version + "-"
                     + Long.toHexString(System.nanoTime()));
-            Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
-            Durable.fsyncDirectory(layout.versions());
+            Durable.rename(dir, trash);
             Files.deleteIfExists(layout.installedRecord(version));
-            Durable.deleteTree(trash);
+            PosixFiles.deleteTree(trash);
         } else {
             Files.deleteIfExists(layout.installedRecord(version));
         }
@@ -126,7 +124,7 @@ final class VersionStore {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(InstallLayout.STAGING_PREFIX) || name.startsWith(InstallLayout.TRASH_PREFIX)) {
-                    Durable.deleteTree(p);
+                    PosixFiles.deleteTree(p);
                 }
             }
         }

@@ -4,7 +4,7 @@ import dev.updater.delta.DeltaEngine;
 import dev.updater.delta.PatchFormat;
 import dev.updater.registry.BlobDownloader;
 import dev.updater.registry.ReleaseStore;
-import dev.updater.registry.LocalFileException;
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Digest;
 import dev.updater.schema.OciDescriptor;
 import dev.updater.schema.PatchDescriptor;
@@ -12,13 +12,12 @@ import dev.updater.schema.TargetPayload;
 import dev.updater.schema.UpdaterException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The fetch stage of a device pull: carries out a {@link FetchPlan} (so only a {@link VerifiedRelease}'s payload can
@@ -83,9 +82,7 @@ public final class PullEngine {
                 DeltaEngine.apply(base, in, format, temp,
                         new DeltaEngine.Expected(baseDigest, payload.size(), payload.digest()));
             }
-            setMode(temp, payload.fileMode());
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(target.getParent());
+            Durable.move(temp, target, permissions(payload.fileMode()));
             return new PullResult.Fetch(PullResult.Fetch.DELTA, patch.size(), Optional.of(patch.fromVersion()),
                     Optional.empty());
         } catch (UpdaterException e) {
@@ -101,40 +98,8 @@ public final class PullEngine {
     /** Downloads a payload (verified, whole or chunked) and moves it to {@code output} with its file mode. */
     private long fetchPayload(TargetPayload payload, Path output) {
         Path verified = new PayloadFetcher(store, options).fetch(payload, payload.fileName());
-        moveIntoPlace(verified, payload.fileMode(), output.toAbsolutePath());
+        Durable.move(verified, output.toAbsolutePath(), permissions(payload.fileMode()));
         return payload.size();
-    }
-
-    private static void moveIntoPlace(Path verified, int fileMode, Path target) {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".part-" + ProcessHandle.current().pid());
-        try {
-            Files.createDirectories(target.getParent());
-            try {
-                Files.move(verified, temp, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.nio.file.FileSystemException e) {
-                // another file system: copy beside the target so the final step is still one rename
-                Files.copy(verified, temp, StandardCopyOption.REPLACE_EXISTING);
-                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-                Files.delete(verified);
-            }
-            setMode(temp, fileMode);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(target.getParent());
-        } catch (IOException e) {
-            throw new LocalFileException("cannot write " + target, e);
-        } finally {
-            deleteQuietly(temp);
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // some file systems cannot fsync a directory; the rename itself is still atomic
-        }
     }
 
     private static void deleteQuietly(Path file) {
@@ -145,16 +110,13 @@ public final class PullEngine {
         }
     }
 
-    static void setMode(Path file, int mode) throws IOException {
+    /** The permission bits of {@code mode} (setuid, setgid and sticky are not kept). */
+    static Set<PosixFilePermission> permissions(int mode) {
         StringBuilder s = new StringBuilder();
         String chars = "rwxrwxrwx";
         for (int i = 0; i < 9; i++) {
             s.append((mode & (1 << (8 - i))) != 0 ? chars.charAt(i) : '-');
         }
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(s.toString()));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the mode cannot be represented
-        }
+        return PosixFilePermissions.fromString(s.toString());
     }
 }
