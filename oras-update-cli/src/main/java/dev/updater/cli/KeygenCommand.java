@@ -1,14 +1,12 @@
 package dev.updater.cli;
 
+import dev.updater.registry.io.Durable;
 import dev.updater.signing.CosignKeyFiles;
 import dev.updater.signing.KeyAlgorithm;
 import dev.updater.signing.Passwords;
 import dev.updater.signing.SigningKey;
-import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Optional;
@@ -83,8 +81,9 @@ final class KeygenCommand implements Callable<Integer> {
         } finally {
             Arrays.fill(password, '\0');
         }
-        writeAtomically(privateFile, encrypted, "rw-------");
-        writeAtomically(publicFile, key.publicKey().toPem(), "rw-r--r--");
+        // Each file appears complete with its final mode, or not at all: a private key is never world-readable.
+        Durable.write(privateFile, encrypted, Durable.OWNER_ONLY);
+        Durable.write(publicFile, key.publicKey().toPem(), PosixFilePermissions.fromString("rw-r--r--"));
         var out = spec.commandLine().getOut();
         output.say(out, "Private key written to " + privateFile + " (" + keyAlgorithm + ", encrypted)");
         output.say(out, "Public key written to " + publicFile + " (fingerprint " + key.publicKey().fingerprint() + ")");
@@ -95,26 +94,5 @@ final class KeygenCommand implements Callable<Integer> {
         n.put("fingerprint", key.publicKey().fingerprint().toString());
         output.result(out, n);
         return ExitCode.OK;
-    }
-
-    /** The file appears complete with its final mode, or not at all: a private key is never world-readable. */
-    private static void writeAtomically(Path target, byte[] bytes, String mode) {
-        Path directory = target.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(directory);
-            Path temp = Files.createTempFile(directory, ".keygen-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                Files.write(temp, bytes);
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(mode));
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-        } catch (FileAlreadyExistsException e) {
-            throw new UsageException(target + " exists already", e);
-        } catch (IOException e) {
-            throw new UsageException("cannot write " + target + ": " + e.getMessage(), e);
-        }
     }
 }

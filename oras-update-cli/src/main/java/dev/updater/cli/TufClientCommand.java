@@ -1,10 +1,10 @@
 package dev.updater.cli;
 
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.UpdaterException;
 import dev.updater.schema.tuf.TargetFile;
 import dev.updater.tuf.HttpMetadataFetcher;
 import dev.updater.tuf.Names;
-import dev.updater.tuf.TrustedMetadataStore;
 import dev.updater.tuf.TufClient;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -105,7 +105,7 @@ final class TufClientCommand implements Callable<Integer> {
         requireMetadataDir();
         if (arguments.size() != 1) throw new UsageException("init needs exactly one argument: TRUSTED_ROOT");
         try {
-            TrustedMetadataStore.writeAtomically(metadataDir.resolve("root.json"),
+            Durable.write(metadataDir.resolve("root.json"),
                     Files.readAllBytes(Path.of(arguments.get(0))));
         } catch (IOException e) {
             throw new UsageException("cannot read trusted root " + arguments.get(0) + ": " + e.getMessage());

@@ -6,11 +6,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Digest;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -79,9 +78,7 @@ public final class DeltaEngine {
             thread.setDaemon(true);
             return thread;
         });
-        Path target = patchOut.toAbsolutePath();
-        Path temporary = OutputFile.createSibling(target);
-        try {
+        try (Durable.Pending patch = Durable.create(patchOut)) {
             Future<byte[]> newLoad = helper.submit(() -> readForDiff(newFile));
             Future<byte[]> oldDigest = knownOld.isPresent()
                     ? CompletableFuture.completedFuture(knownOld.get().bytes())
@@ -101,7 +98,7 @@ public final class DeltaEngine {
                     : helper.submit(() -> Sha256.of(newData));
             try (Differ.Slices slices = Differ.planInSlices(oldData, suffixes, await(index), newData,
                     Runtime.getRuntime().availableProcessors(), Differ.PARALLEL_THRESHOLD, Differ.STREAM_SLICE);
-                    OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16)) {
+                    OutputStream out = new BufferedOutputStream(patch.stream(), 1 << 16)) {
                 suffixes = null;
                 switch (format) {
                     case UPDATER -> UpdaterPatchWriter.write(oldData, newData, await(oldDigest), await(newDigest),
@@ -109,14 +106,9 @@ public final class DeltaEngine {
                     case BSDIFF40 -> Bsdiff40Writer.write(oldData, newData, slices.whole(), out);
                 }
             }
-            try {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            patch.commit();
         } finally {
             helper.shutdownNow();
-            Files.deleteIfExists(temporary);
         }
     }
 

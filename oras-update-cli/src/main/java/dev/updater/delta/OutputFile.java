@@ -1,32 +1,22 @@
 package dev.updater.delta;
 
+import dev.updater.registry.io.Durable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.Optional;
 
 /**
- * The file an apply writes: a temporary sibling of the destination, optionally hashed as it is written, renamed into
- * place only by {@link #commit()}. {@link #close()} without a commit deletes it, so a failed apply leaves nothing
- * behind.
+ * The file an apply writes: a temporary sibling of the destination ({@link Durable.Pending}: the usual permissions,
+ * synced before the rename), optionally hashed as it is written, renamed into place only by {@link #commit()}.
+ * {@link #close()} without a commit deletes it, so a failed apply leaves nothing behind.
  *
  * <p>Callers may fill the output buffer in place ({@link #buffer()}, {@link #offset()}, {@link #room()}, then
  * {@link #advance}): an apply reads source bytes and literals straight into it, and the same buffer is written to
  * the file and hashed, without further copies.
  */
 final class OutputFile implements AutoCloseable {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    private final Path destination;
-    private final Path temporary;
-    private final FileChannel channel;
+    private final Durable.Pending file;
     private final Optional<ParallelDigest> digest;
     private byte[] buffer;
     private int filled;
@@ -43,36 +33,10 @@ final class OutputFile implements AutoCloseable {
         return new OutputFile(destination, false);
     }
 
-    private OutputFile(Path destination, boolean hashed) throws IOException {
-        this.destination = destination.toAbsolutePath();
-        this.temporary = createSibling(this.destination);
-        try {
-            this.channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temporary);
-            throw e;
-        }
+    private OutputFile(Path destination, boolean hashed) {
+        this.file = Durable.create(destination);
         this.digest = hashed ? Optional.of(new ParallelDigest()) : Optional.empty();
         this.buffer = digest.isPresent() ? digest.get().takeBuffer() : new byte[ParallelDigest.BUFFER];
-    }
-
-    /**
-     * A new, empty hidden file next to {@code destination}, so the final rename stays on one file system. Unlike
-     * {@link Files#createTempFile} it gets the usual permissions (umask), which the renamed file keeps.
-     */
-    static Path createSibling(Path destination) throws IOException {
-        Path directory = destination.toAbsolutePath().getParent();
-        for (int attempt = 0; ; attempt++) {
-            Path candidate = directory.resolve("." + destination.getFileName() + "."
-                    + Long.toHexString(RANDOM.nextLong() >>> 16) + ".partial");
-            try {
-                return Files.createFile(candidate);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == 10) {
-                    throw e;
-                }
-            }
-        }
     }
 
     void write(byte[] bytes, int offset, int length) throws IOException {
@@ -120,10 +84,7 @@ final class OutputFile implements AutoCloseable {
             // The hasher reads the buffer while it is written out; it is reused only once both are done.
             digest.get().hash(buffer, filled);
         }
-        ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, filled);
-        while (bytes.hasRemaining()) {
-            channel.write(bytes);
-        }
+        file.write(ByteBuffer.wrap(buffer, 0, filled));
         buffer = digest.isPresent() ? digest.get().takeBuffer() : buffer;
         filled = 0;
     }
@@ -136,12 +97,7 @@ final class OutputFile implements AutoCloseable {
 
     void commit() throws IOException {
         flush();
-        channel.close();
-        try {
-            Files.move(temporary, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, destination, StandardCopyOption.REPLACE_EXISTING);
-        }
+        file.commit();
         committed = true;
     }
 
@@ -149,11 +105,7 @@ final class OutputFile implements AutoCloseable {
     public void close() throws IOException {
         digest.ifPresent(ParallelDigest::abandon);
         if (!committed) {
-            try {
-                channel.close();
-            } finally {
-                Files.deleteIfExists(temporary);
-            }
+            file.close();
         }
     }
 }

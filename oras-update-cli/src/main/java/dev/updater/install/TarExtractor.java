@@ -1,5 +1,7 @@
 package dev.updater.install;
 
+import dev.updater.registry.LocalFileException;
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Digest;
 import dev.updater.schema.UntrustedText;
 import java.io.IOException;
@@ -120,7 +122,7 @@ final class TarExtractor {
                     }
                     case FILE -> {
                         written = writeFile(tar, target, seen.size, written, buffer);
-                        Files.setPosixFilePermissions(target, Durable.permissions(seen.mode));
+                        Files.setPosixFilePermissions(target, PosixFiles.permissions(seen.mode));
                     }
                     case SYMLINK -> Files.createSymbolicLink(target, Path.of(seen.link));
                     case HARDLINK -> Files.createLink(target, destination.resolve(seen.link));
@@ -157,16 +159,16 @@ final class TarExtractor {
                 remaining -= n;
                 position += n;
             }
-            out.force(true);
+            Durable.sync(out, target);
         }
         return position;
     }
 
     private static void setMode(Path dir, int mode) {
         try {
-            Files.setPosixFilePermissions(dir, Durable.permissions(mode));
+            Files.setPosixFilePermissions(dir, PosixFiles.permissions(mode));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new LocalFileException("cannot set the mode of " + dir, e);
         }
     }
 

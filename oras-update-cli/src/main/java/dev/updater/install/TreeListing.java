@@ -55,7 +55,7 @@ final class TreeListing {
     }
 
     private static int mode(Path p) throws IOException {
-        return Durable.mode(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+        return PosixFiles.mode(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
     }
 
     private static String relative(Path root, Path p) {

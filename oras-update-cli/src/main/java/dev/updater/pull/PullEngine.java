@@ -5,6 +5,7 @@ import dev.updater.delta.PatchFormat;
 import dev.updater.registry.BlobDownloader;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.LocalFileException;
+import dev.updater.registry.io.Durable;
 import dev.updater.release.PayloadFetcher;
 import dev.updater.schema.Digest;
 import dev.updater.schema.OciDescriptor;
@@ -13,13 +14,12 @@ import dev.updater.schema.TargetPayload;
 import dev.updater.schema.UpdaterException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The fetch stage of a device pull: carries out a {@link FetchPlan} (so only a {@link VerifiedRelease}'s payload can
@@ -84,9 +84,7 @@ public final class PullEngine {
                 DeltaEngine.apply(base, in, format, temp,
                         new DeltaEngine.Expected(baseDigest, payload.size(), payload.digest()));
             }
-            setMode(temp, payload.fileMode());
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(target.getParent());
+            Durable.move(temp, target, permissions(payload.fileMode()));
             return new PullResult.Fetch(PullResult.Fetch.DELTA, patch.size(), Optional.of(patch.fromVersion()),
                     Optional.empty());
         } catch (UpdaterException e) {
@@ -103,40 +101,8 @@ public final class PullEngine {
     private long fetchPayload(TargetPayload payload, Path output) {
         Path verified = new PayloadFetcher(store, options.downloadsDir(), options.transferAttempts(),
                 options.stallMillis(), options.listener()).fetch(payload, payload.fileName());
-        moveIntoPlace(verified, payload.fileMode(), output.toAbsolutePath());
+        Durable.move(verified, output.toAbsolutePath(), permissions(payload.fileMode()));
         return payload.size();
-    }
-
-    private static void moveIntoPlace(Path verified, int fileMode, Path target) {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".part-" + ProcessHandle.current().pid());
-        try {
-            Files.createDirectories(target.getParent());
-            try {
-                Files.move(verified, temp, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.nio.file.FileSystemException e) {
-                // another file system: copy beside the target so the final step is still one rename
-                Files.copy(verified, temp, StandardCopyOption.REPLACE_EXISTING);
-                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-                Files.delete(verified);
-            }
-            setMode(temp, fileMode);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(target.getParent());
-        } catch (IOException e) {
-            throw new LocalFileException("cannot write " + target, e);
-        } finally {
-            deleteQuietly(temp);
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // some file systems cannot fsync a directory; the rename itself is still atomic
-        }
     }
 
     private static void deleteQuietly(Path file) {
@@ -147,16 +113,13 @@ public final class PullEngine {
         }
     }
 
-    static void setMode(Path file, int mode) throws IOException {
+    /** The permission bits of {@code mode} (setuid, setgid and sticky are not kept). */
+    static Set<PosixFilePermission> permissions(int mode) {
         StringBuilder s = new StringBuilder();
         String chars = "rwxrwxrwx";
         for (int i = 0; i < 9; i++) {
             s.append((mode & (1 << (8 - i))) != 0 ? chars.charAt(i) : '-');
         }
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(s.toString()));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the mode cannot be represented
-        }
+        return PosixFilePermissions.fromString(s.toString());
     }
 }

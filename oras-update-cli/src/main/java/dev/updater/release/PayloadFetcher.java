@@ -5,6 +5,7 @@ import dev.updater.registry.DigestMismatchException;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.LocalFileException;
 import dev.updater.registry.TransferListener;
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.ChunkDescriptor;
 import dev.updater.schema.Digest;
 import dev.updater.schema.MediaTypes;
@@ -12,12 +13,8 @@ import dev.updater.schema.OciDescriptor;
 import dev.updater.schema.TargetPayload;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,14 +62,13 @@ public final class PayloadFetcher {
         return join(payload, parts);
     }
 
+    /** Joins the verified chunks into one file, which appears only when it has the payload's size and digest. */
     private Path join(TargetPayload payload, List<Path> parts) {
         Path joined = downloadsDir.resolve(payload.digest().hex() + ".joined");
         try {
-            MessageDigest sha = Digest.newMessageDigest();
-            long size = 0;
-            try (FileChannel ch = FileChannel.open(joined, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
-                    OutputStream out = Channels.newOutputStream(ch)) {
+            Durable.write(joined, out -> {
+                MessageDigest sha = Digest.newMessageDigest();
+                long size = 0;
                 byte[] buf = new byte[1 << 16];
                 for (Path part : parts) {
                     try (InputStream in = Files.newInputStream(part)) {
@@ -83,21 +79,19 @@ public final class PayloadFetcher {
                         }
                     }
                 }
-                ch.force(true);
-            }
-            Digest actual = Digest.fromBytes(sha.digest());
-            if (!actual.equals(payload.digest()) || size != payload.size()) {
-                Files.deleteIfExists(joined);
-                // Every chunk matched its own digest, so the release itself lists chunks of another payload.
-                throw new DigestMismatchException("payload " + payload.fileName() + " joined from its chunks",
-                        payload.digest(), actual.toString());
-            }
+                Digest actual = Digest.fromBytes(sha.digest());
+                if (!actual.equals(payload.digest()) || size != payload.size()) {
+                    // Every chunk matched its own digest, so the release itself lists chunks of another payload.
+                    throw new DigestMismatchException("payload " + payload.fileName() + " joined from its chunks",
+                            payload.digest(), actual.toString());
+                }
+            });
             for (Path part : parts) {
                 Files.deleteIfExists(part);
             }
             return joined;
         } catch (IOException e) {
-            throw new LocalFileException("cannot write " + joined, e);
+            throw new LocalFileException("cannot join the chunks into " + joined, e);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.updater.tuf;
 import dev.updater.registry.BlobSource;
 import dev.updater.registry.NotFoundException;
 import dev.updater.registry.ReleaseStore;
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Digest;
 import dev.updater.schema.MediaTypes;
 import dev.updater.schema.tuf.MetaFile;
@@ -192,7 +193,7 @@ public final class OciTrustMirror {
     }
 
     private void keep(Path metadataDir, String name, byte[] bytes) {
-        TrustedMetadataStore.writeAtomically(metadataDir.resolve(name), bytes);
+        Durable.write(metadataDir.resolve(name), bytes);
         received.put(name, Digest.of(bytes));
     }
 
@@ -210,7 +211,7 @@ public final class OciTrustMirror {
     }
 
     private static void copy(Path from, Path to) {
-        TrustedMetadataStore.writeAtomically(to, read(from));
+        Durable.write(to, read(from));
     }
 
     private static byte[] read(Path file) {

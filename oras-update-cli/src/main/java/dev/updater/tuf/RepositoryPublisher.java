@@ -3,6 +3,7 @@ package dev.updater.tuf;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Digest;
 import dev.updater.schema.Json;
 import dev.updater.schema.tuf.Key;
@@ -129,7 +130,7 @@ public final class RepositoryPublisher {
         thresholds.put(role, threshold);
         long version = current.signed().version() + 1;
         ObjectNode root = rootDocument(version, keys, thresholds);
-        TrustedMetadataStore.writeAtomically(stagedRoot(version), signChecked(root, signers));
+        Durable.write(stagedRoot(version), signChecked(root, signers));
         return publishIfSigned(version, current);
     }
 
@@ -156,7 +157,7 @@ public final class RepositoryPublisher {
                 signatures.add(new Signature(key.keyId(), key.sign(payload)));
             }
         }
-        TrustedMetadataStore.writeAtomically(staged, Metadata.assemble(signed, signatures));
+        Durable.write(staged, Metadata.assemble(signed, signatures));
         return publishIfSigned(version, current);
     }
 
@@ -221,7 +222,7 @@ public final class RepositoryPublisher {
         if (!file.normalize().startsWith(targetsDir.normalize())) {
             throw new IllegalArgumentException("target path leaves the targets directory: " + targetPath);
         }
-        TrustedMetadataStore.writeAtomically(file, content);
+        Durable.write(file, content);
         ObjectNode entry = Json.object();
         entry.put("length", content.length);
         entry.putObject("hashes").put("sha256", sha256);
@@ -377,7 +378,7 @@ public final class RepositoryPublisher {
     }
 
     private void write(String name, byte[] bytes) {
-        TrustedMetadataStore.writeAtomically(metadataDir.resolve(name), bytes);
+        Durable.write(metadataDir.resolve(name), bytes);
     }
 
     private TrustStateException notInitialised() {

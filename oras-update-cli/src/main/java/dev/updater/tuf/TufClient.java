@@ -1,5 +1,6 @@
 package dev.updater.tuf;
 
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.ManifestFormatException;
 import dev.updater.schema.tuf.Delegations;
 import dev.updater.schema.tuf.Hashes;
@@ -17,12 +18,8 @@ import dev.updater.schema.tuf.TrustedTargets;
 import dev.updater.schema.tuf.TufVerificationException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -114,37 +111,27 @@ public final class TufClient {
         if (trusted == null) refresh();
         Optional<String> hashPrefix = trusted.root().signed().consistentSnapshot()
                 ? Optional.of(target.hashes().values().iterator().next()) : Optional.empty();
-        Path parent = file.toAbsolutePath().getParent();
-        Path temp = null;
         try {
-            Files.createDirectories(parent);
-            temp = TrustedMetadataStore.newTempFile(parent);
             Hashes check = target.newHashCheck();
-            try (InputStream in = fetcher.openTarget(target.path(), hashPrefix);
-                 FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-                 OutputStream out = Channels.newOutputStream(channel)) {
-                byte[] buffer = new byte[64 * 1024];
-                long total = 0;
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    total += n;
-                    if (total > target.length()) {
-                        throw new MetadataTooLargeException("target '" + target.path() + "'", target.length());
+            Durable.write(file, out -> {
+                try (InputStream in = fetcher.openTarget(target.path(), hashPrefix)) {
+                    byte[] buffer = new byte[64 * 1024];
+                    long total = 0;
+                    int n;
+                    while ((n = in.read(buffer)) > 0) {
+                        total += n;
+                        if (total > target.length()) {
+                            throw new MetadataTooLargeException("target '" + target.path() + "'", target.length());
+                        }
+                        check.update(buffer, 0, n);
+                        out.write(buffer, 0, n);
                     }
-                    check.update(buffer, 0, n);
-                    out.write(buffer, 0, n);
+                    check.verify(OptionalLong.of(target.length()));
                 }
-                check.verify(OptionalLong.of(target.length()));
-                out.flush();
-                channel.force(true);
-            }
-            TrustedMetadataStore.moveIntoPlace(temp, file);
-            temp = null;
+            });
             return file;
         } catch (IOException e) {
             throw new TufFetchException("cannot download target '" + target.path() + "': " + e.getMessage(), e);
-        } finally {
-            TrustedMetadataStore.deleteQuietly(temp);
         }
     }
 

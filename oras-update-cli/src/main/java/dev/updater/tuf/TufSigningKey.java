@@ -1,12 +1,11 @@
 package dev.updater.tuf;
 
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.tuf.Key;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
@@ -119,19 +118,7 @@ public record TufSigningKey(PrivateKey privateKey, Key publicKey) {
     public void write(Path file) {
         String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(privateKey.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".tmp-", ".pem");
-            try {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not POSIX: keep the platform default
-            }
-            Files.writeString(temp, pem, StandardCharsets.US_ASCII);
-            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write key " + file, e);
-        }
+        Durable.write(file, pem.getBytes(StandardCharsets.US_ASCII), Durable.OWNER_ONLY);
     }
 
     /**

@@ -38,7 +38,7 @@ class InstallerTest {
     }
 
     private Optional<SemVer> current() throws IOException {
-        return Installer.readCurrentVersion(new InstallLayout(root));
+        return CurrentLink.read(new InstallLayout(root));
     }
 
     private Set<String> versionDirs() throws IOException {
@@ -71,7 +71,7 @@ class InstallerTest {
         assertEquals(Optional.of(v("5.0.0")), current());
         assertEquals(Path.of("versions", "5.0.0"), Files.readSymbolicLink(root.resolve("current")));
         assertTrue(releases.get(4).matches(root.resolve("current")));
-        assertEquals(0755, Durable.mode(Files.getPosixFilePermissions(root.resolve("current/app"))));
+        assertEquals(0755, PosixFiles.mode(Files.getPosixFilePermissions(root.resolve("current/app"))));
         assertEquals(Set.of("2.0.0", "3.0.0", "4.0.0", "5.0.0"), versionDirs());
         for (int i = 1; i < 4; i++) {
             assertTrue(releases.get(i).matches(root.resolve("versions/" + (i + 1) + ".0.0")));

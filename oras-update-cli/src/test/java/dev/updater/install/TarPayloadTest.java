@@ -35,8 +35,8 @@ class TarPayloadTest {
         }
         Path current = root.resolve("current");
         assertTrue(r.matches(current));
-        assertEquals(0755, Durable.mode(Files.getPosixFilePermissions(current.resolve("bin/app"))));
-        assertEquals(0644, Durable.mode(Files.getPosixFilePermissions(current.resolve("etc/app.conf"))));
+        assertEquals(0755, PosixFiles.mode(Files.getPosixFilePermissions(current.resolve("bin/app"))));
+        assertEquals(0644, PosixFiles.mode(Files.getPosixFilePermissions(current.resolve("etc/app.conf"))));
         assertEquals(Path.of("app"), Files.readSymbolicLink(current.resolve("bin/current-app")));
     }
 
@@ -160,7 +160,7 @@ class TarPayloadTest {
         try (Installer installer = Installer.open(root, InstallOptions.defaults().withRetention(0, 0))) {
             installer.install(Releases.tarRequest("1.0.0", archive), target -> Files.write(target, archive));
             assertEquals("hello\n", Files.readString(root.resolve("current/ro/hl")));
-            assertEquals(0555, Durable.mode(Files.getPosixFilePermissions(root.resolve("current/ro"))));
+            assertEquals(0555, PosixFiles.mode(Files.getPosixFilePermissions(root.resolve("current/ro"))));
             // 1.0.0 becomes the newest snapshot (kept), then a third install lets retention remove it.
             installer.install(next.request(), next.source());
             Release third = Releases.file("3.0.0", 10);

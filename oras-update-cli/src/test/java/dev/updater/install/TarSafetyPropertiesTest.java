@@ -104,7 +104,7 @@ class TarSafetyPropertiesTest {
                 }
             }
         } finally {
-            Durable.deleteTree(sandbox);
+            PosixFiles.deleteTree(sandbox);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.updater.registry;
 
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Digest;
 import dev.updater.schema.OciDescriptor;
 import java.io.IOException;
@@ -137,7 +138,7 @@ public final class BlobDownloader {
                     }
                 }
             } finally {
-                force(ch, part);
+                Durable.sync(ch, part);
             }
         }
         return position;
@@ -156,14 +157,6 @@ public final class BlobDownloader {
             while (bytes.hasRemaining()) {
                 ch.write(bytes);
             }
-        } catch (IOException e) {
-            throw new LocalFileException("cannot write " + part, e);
-        }
-    }
-
-    private static void force(FileChannel ch, Path part) {
-        try {
-            ch.force(true);
         } catch (IOException e) {
             throw new LocalFileException("cannot write " + part, e);
         }

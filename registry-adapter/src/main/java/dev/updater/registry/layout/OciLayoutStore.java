@@ -10,6 +10,7 @@ import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.LocalFileException;
 import dev.updater.registry.VerifiedManifest;
 import dev.updater.registry.VerifyingInputStream;
+import dev.updater.registry.io.Durable;
 import dev.updater.schema.Digest;
 import dev.updater.schema.Json;
 import dev.updater.schema.ManifestFormatException;
@@ -18,16 +19,13 @@ import dev.updater.schema.OciDescriptor;
 import dev.updater.schema.UntrustedText;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.List;
@@ -66,9 +64,9 @@ public final class OciLayoutStore implements ReleaseStore {
                 }
                 Files.createDirectories(root.resolve("blobs/sha256"));
                 if (!Files.exists(root.resolve("index.json"), LinkOption.NOFOLLOW_LINKS)) {
-                    writeAtomically(root.resolve("index.json"), LayoutIndex.empty().toBytes());
+                    Durable.write(root.resolve("index.json"), LayoutIndex.empty().toBytes());
                 }
-                writeAtomically(marker, "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.US_ASCII));
+                Durable.write(marker, "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.US_ASCII));
             }
             checkLayoutMarker(LayoutFiles.readSmall(marker, MAX_OCI_LAYOUT_BYTES, "oci:" + root), "oci:" + root);
             return new OciLayoutStore(root);
@@ -225,37 +223,27 @@ public final class OciLayoutStore implements ReleaseStore {
             return; // a blob of the wrong size (truncated, appended to) is written again
         }
         Path target = blobPath(blob.digest());
-        Path temp = target.resolveSibling(".tmp-" + blob.digest().hex() + "-" + ProcessHandle.current().pid());
         try {
-            Files.createDirectories(target.getParent());
-            MessageDigest sha = Digest.newMessageDigest();
-            long size = 0;
-            try (InputStream in = source.open();
-                    FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                            StandardOpenOption.TRUNCATE_EXISTING);
-                    OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    sha.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                    size += n;
+            Durable.write(target, out -> {
+                MessageDigest sha = Digest.newMessageDigest();
+                long size = 0;
+                try (InputStream in = source.open()) {
+                    byte[] buf = new byte[1 << 16];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        sha.update(buf, 0, n);
+                        out.write(buf, 0, n);
+                        size += n;
+                    }
                 }
-                ch.force(true);
-            }
-            Digest actual = Digest.fromBytes(sha.digest());
-            if (!actual.equals(blob.digest()) || size != blob.size()) {
-                throw new DigestMismatchException("upload source for blob " + blob.digest(), blob.digest(),
-                        actual + " (" + size + " bytes)");
-            }
-            move(temp, target);
+                Digest actual = Digest.fromBytes(sha.digest());
+                if (!actual.equals(blob.digest()) || size != blob.size()) {
+                    throw new DigestMismatchException("upload source for blob " + blob.digest(), blob.digest(),
+                            actual + " (" + size + " bytes)");
+                }
+            });
         } catch (IOException e) {
-            throw new LocalFileException("cannot write blob " + blob.digest() + " to " + describe(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // best effort: a stray temp file is not part of the layout
-            }
+            throw new LocalFileException("cannot read the upload source of blob " + blob.digest() + " for "
+                    + describe(), e);
         }
     }
 
@@ -317,27 +305,9 @@ public final class OciLayoutStore implements ReleaseStore {
         try (FileChannel lockChannel = FileChannel.open(root.resolve(".index.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
                 FileLock ignored = lockChannel.lock()) {
-            writeAtomically(root.resolve("index.json"), edit.apply(readIndex()).toBytes());
+            Durable.write(root.resolve("index.json"), edit.apply(readIndex()).toBytes());
         } catch (IOException e) {
             throw new LocalFileException("cannot update index.json of " + describe(), e);
-        }
-    }
-
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(bytes));
-            ch.force(true);
-        }
-        move(temp, target);
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
