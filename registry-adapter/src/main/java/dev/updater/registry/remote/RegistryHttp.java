@@ -37,6 +37,7 @@ public final class RegistryHttp {
     private final RetryPolicy retry;
     private final Duration requestTimeout;
     private final TokenService tokenService;
+    private final TransportFailures failures;
     /** The registry's bearer challenge once seen: where to fetch tokens for further scopes. */
     private volatile Challenge bearerChallenge;
     private volatile String basicHeader;
@@ -45,20 +46,22 @@ public final class RegistryHttp {
     private Optional<Credential> cachedCredential = Optional.empty();
     private List<String> lookedIn = List.of();
 
-    public RegistryHttp(String registry, boolean plainHttp, RegistryCredentials credentials, RetryPolicy retry,
-            Duration connectTimeout, Duration requestTimeout) {
+    public RegistryHttp(String registry, boolean plainHttp, RegistryTls tls, RegistryCredentials credentials,
+            RetryPolicy retry, Duration connectTimeout, Duration requestTimeout) {
         this.registry = registry;
         this.base = URI.create((plainHttp ? "http://" : "https://") + registry);
         this.credentials = credentials;
         this.retry = retry;
         this.requestTimeout = requestTimeout;
-        this.client = HttpClient.newBuilder()
+        this.failures = new TransportFailures(tls);
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+                .version(HttpClient.Version.HTTP_1_1);
+        tls.sslContext().ifPresent(builder::sslContext);
+        this.client = builder.build();
         this.tokenService = new TokenService(registry, base, client, requestTimeout, this::loadCredential,
-                this::lookedIn);
+                this::lookedIn, failures);
     }
 
     public String registry() {
@@ -145,7 +148,7 @@ public final class RegistryHttp {
                     return response;
                 }
             } catch (IOException e) {
-                Optional<RegistryException> permanent = TransportFailures.permanent(e,
+                Optional<RegistryException> permanent = failures.permanent(e,
                         hostPort(request.uri()), String.valueOf(request.uri().getHost()),
                         "https".equals(request.uri().getScheme()));
                 if (permanent.isPresent()) throw permanent.get();
@@ -357,8 +360,8 @@ public final class RegistryHttp {
         return new RegistryUnauthorizedException(registry + " answered HTTP 401 (unauthenticated) for " + operation
                 + " with scope '" + request.scope() + "'" + (hadCredentials ? ": it refused the credentials." : ".")
                 + where + (hadCredentials
-                        ? " Check the user name and password, or log in again (docker login " + registry + ")."
-                        : " Log in (docker login " + registry + "), or pass --username and --password-stdin."));
+                        ? " Check the user name and password, or log in again (update login " + registry + ")."
+                        : " Log in (update login " + registry + "), or pass --username and --password-stdin."));
     }
 
     private String bearerRealm() {
