@@ -5,6 +5,7 @@ import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.ReleaseStores;
 import dev.updater.registry.StoreReference;
 import dev.updater.registry.remote.RegistryCredentials;
+import dev.updater.registry.remote.RetryPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +31,13 @@ public final class StoreOptions {
         return StoreReference.parse(reference);
     }
 
+    /** The transport's one retry policy; {@code pull --retries N} changes its attempts. */
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
+
+    void useRetryPolicy(RetryPolicy policy) {
+        this.retry = policy;
+    }
+
     /** Read once: a command that opens several stores must not read standard input twice. */
     private RegistryCredentials explicitCredentials;
 
@@ -47,7 +55,7 @@ public final class StoreOptions {
                         + "login --registry-config FILE REGISTRY creates it)");
             }
         }
-        ReleaseStores.Options o = registry.apply(ReleaseStores.Options.defaults());
+        ReleaseStores.Options o = registry.apply(ReleaseStores.Options.defaults()).withRetry(retry);
         if (username != null || passwordStdin) {
             if (username == null || !passwordStdin) {
                 throw new UsageException("--username and --password-stdin go together");

@@ -126,7 +126,7 @@ final class PatchMaker {
     }
 
     private Path fetch(TargetPayload payload) {
-        return new PayloadFetcher(store, new PullOptions(workDir.resolve("old"), 4, 30_000, TransferListener.NONE))
+        return new PayloadFetcher(store, new PullOptions(workDir.resolve("old"), 30_000, TransferListener.NONE))
                 .fetch(payload, "earlier payload " + payload.fileName());
     }
 

@@ -37,8 +37,7 @@ public final class PayloadFetcher {
 
     /** The verified payload file (named by digest inside the downloads directory); the caller moves or deletes it. */
     public Path fetch(TargetPayload payload, String label) {
-        BlobDownloader downloader = new BlobDownloader(store, options.transferAttempts(), options.stallMillis(),
-                options.listener());
+        BlobDownloader downloader = new BlobDownloader(store, options.stallMillis(), options.listener());
         if (!payload.isChunked()) {
             return downloader.download(new OciDescriptor(payload.mediaType(), payload.digest(), payload.size()),
                     options.downloadsDir(), label);

@@ -74,8 +74,7 @@ public final class PullEngine {
         try {
             PatchFormat format = PatchFormat.fromMediaType(patch.mediaType());
             OciDescriptor blob = new OciDescriptor(patch.mediaType(), patch.digest(), patch.size());
-            patchFile = new BlobDownloader(store, options.transferAttempts(), options.stallMillis(),
-                    options.listener()).download(blob, options.downloadsDir(), "patch from " + patch.fromVersion());
+            patchFile = new BlobDownloader(store, options.stallMillis(), options.listener()).download(blob, options.downloadsDir(), "patch from " + patch.fromVersion());
             Files.createDirectories(target.getParent());
             // apply refuses a patch to another source or target up front and renames the result into place only
             // once its size and SHA-256 are the payload's: the result is not hashed a second time here.

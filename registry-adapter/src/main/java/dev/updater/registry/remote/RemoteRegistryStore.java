@@ -9,6 +9,7 @@ import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StallGuard;
+import dev.updater.registry.TransferGuard;
 import dev.updater.registry.VerifiedManifest;
 import dev.updater.registry.VerifyingInputStream;
 import dev.updater.schema.Digest;
@@ -41,6 +42,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
     private final String repository;
     private final long uploadChunkSize;
     private final Optional<String> mountFrom;
+    private final BlobPuller blobs;
 
     public RemoteRegistryStore(RegistryHttp http, String repository, long uploadChunkSize,
             Optional<String> mountFrom) {
@@ -48,6 +50,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
         this.repository = repository;
         this.uploadChunkSize = uploadChunkSize;
         this.mountFrom = mountFrom;
+        this.blobs = new BlobPuller(http, this::uri, pullScope(), this::describe, this::expect);
     }
 
     @Override
@@ -130,28 +133,12 @@ public final class RemoteRegistryStore implements ReleaseStore {
 
     @Override
     public RangedStream openBlobFrom(OciDescriptor blob, long offset) {
-        // If-Range makes a changed representation come back whole (200) rather than as a mismatched tail; the blob's
-        // digest is its identity, so it doubles as the validator when the registry sends no ETag.
-        Map<String, String> headers = offset > 0
-                ? Map.of("Range", "bytes=" + offset + "-", "If-Range", "\"" + blob.digest() + "\"")
-                : Map.of();
-        HttpResponse<InputStream> response = http.send(RegistryHttp.Request.get(uri("blobs/" + blob.digest()),
-                pullScope(), headers), HttpResponse.BodyHandlers.ofInputStream());
-        int status = response.statusCode();
-        if (status == 404) {
-            RegistryHttp.discard(response);
-            throw new NotFoundException("blob " + blob.digest() + " is missing from " + describe()
-                    + "; the release is incomplete: push it again");
-        }
-        if (status == 206 && offset > 0) {
-            return new RangedStream(response.body(), offset);
-        }
-        if (status == 416 && offset >= blob.size()) {
-            RegistryHttp.discard(response);
-            return new RangedStream(InputStream.nullInputStream(), offset);
-        }
-        expect(response, 200, "GET blob " + blob.digest());
-        return new RangedStream(response.body(), 0);
+        return blobs.open(blob, offset, http.retryPolicy().budget());
+    }
+
+    @Override
+    public RangedStream transferBlobFrom(OciDescriptor blob, long offset, TransferGuard guard) {
+        return blobs.transfer(blob, offset, guard);
     }
 
     @Override
