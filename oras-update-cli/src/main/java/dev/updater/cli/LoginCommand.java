@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
                 + "~/.docker/config.json; other entries are kept, the file is 0600). Later commands use them "
                 + "without --username.", ""},
         footerHeading = "%nExamples:%n",
-        footer = {"  printf %s \"$TOKEN\" | update login registry.example.com -u ci --password-stdin",
+        footer = {"  printf %%s \"$TOKEN\" | update login registry.example.com -u ci --password-stdin",
             "  update login localhost:5000 -u alice --plain-http        (prompts for the password on a terminal)"})
 final class LoginCommand implements Callable<Integer> {
     /** HOST[:PORT] as in a reference: a login is for a whole registry, not a repository. */

@@ -93,6 +93,24 @@ class RegistryTlsTest {
         }
     }
 
+    /** The certificate names 127.0.0.1 only: by the name "localhost" it is trusted but not valid for that name. */
+    @Test
+    void theHostNameIsCheckedWithCaFileAndNotWithInsecure() {
+        String byName = "localhost:" + registry.port();
+        ReleaseStores.Options options = ReleaseStores.Options.defaults().withRetry(RetryPolicy.NONE)
+                .withCredentials(RegistryCredentials.anonymous());
+        try (ReleaseStore store = ReleaseStores.open(StoreReference.parse(byName + "/tls/repo"),
+                options.withTls(trusted()))) {
+            RegistryNetworkException e = assertThrows(RegistryNetworkException.class, store::listTags);
+            assertTrue(e.getMessage().contains("not valid for that name"), e.getMessage());
+            assertTrue(e.getMessage().contains("--insecure"), e.getMessage());
+        }
+        try (ReleaseStore store = ReleaseStores.open(StoreReference.parse(byName + "/tls/repo"),
+                options.withTls(RegistryTls.insecure()))) {
+            assertThrows(RegistryUnauthorizedException.class, store::listTags);
+        }
+    }
+
     @Test
     void aCaFileThatIsNoCertificateIsRefusedBeforeAnyConnection() throws Exception {
         Path garbage = Files.writeString(dir.resolve("garbage.pem"), "-----BEGIN CERTIFICATE-----\nnope\n");
