@@ -164,7 +164,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
         if (mountFrom.isPresent() && mount(blob.digest(), mountFrom.get())) {
             return;
         }
-        URI location = startUpload();
+        URI location = startUpload(http.retryPolicy().budget());
         if (blob.size() <= uploadChunkSize) {
             uploadWhole(blob, source, location);
         } else {
@@ -212,12 +212,14 @@ public final class RemoteRegistryStore implements ReleaseStore {
     private void uploadInChunks(OciDescriptor blob, BlobSource source, URI start) {
         URI location = start;
         long offset = 0;
-        int failures = 0;
-        RetryPolicy retry = http.retryPolicy();
+        // One budget per chunk on its way (renewed when a chunk lands): the PATCH, the offset queries and a new
+        // session after a failure all spend it, so a dying registry gets the policy's attempts, not a product.
+        RetryBudget budget = http.retryPolicy().budget();
         while (offset < blob.size()) {
             long length = Math.min(uploadChunkSize, blob.size() - offset);
             long from = offset;
             try {
+                budget.attemptStarted(); // sent once: a PATCH that may have landed is not repeated blindly
                 HttpResponse<String> response = http.send(new RegistryHttp.Request("PATCH", location,
                         Map.of("Content-Type", "application/octet-stream",
                                 "Content-Range", from + "-" + (from + length - 1)),
@@ -227,30 +229,33 @@ public final class RemoteRegistryStore implements ReleaseStore {
                 if (response.statusCode() == 202) {
                     location = nextLocation(response, location);
                     offset = reportedOffset(response).orElse(from + length);
-                    failures = 0;
+                    budget = http.retryPolicy().budget();
                     continue;
                 }
                 if (response.statusCode() == 416) {
-                    offset = queryOffset(location).orElseThrow(() -> new RegistryProtocolException(describe()
+                    if (!budget.canRetry()) {
+                        throw new RegistryProtocolException(describe() + " refused upload chunk at " + from
+                                + " (HTTP 416) again after " + budget.attempts() + " attempts; push again");
+                    }
+                    offset = queryOffset(location, budget).orElseThrow(() -> new RegistryProtocolException(describe()
                             + " refused upload chunk at " + from + " (HTTP 416) and lost the session; push again"));
                     continue;
                 }
                 expect(response, 202, "PATCH upload chunk at " + from);
             } catch (dev.updater.registry.RegistryNetworkException e) {
-                failures++;
-                if (failures >= retry.maxAttempts()) {
+                if (!budget.canRetry()) {
                     throw new dev.updater.registry.RegistryNetworkException("upload of blob " + blob.digest()
                             + " to " + describe() + " failed at byte " + from + " of " + blob.size() + " after "
-                            + failures + " attempts: " + e.getMessage(), e);
+                            + budget.attempts() + " attempts: " + e.getMessage(), e);
                 }
-                sleep(retry.delayAfter(failures, java.time.Duration.ZERO));
-                Optional<Long> reported = queryOffset(location);
+                sleep(budget.delayBeforeNext(java.time.Duration.ZERO));
+                Optional<Long> reported = queryOffset(location, budget);
                 if (reported.isPresent()) {
                     offset = reported.get();
                 } else {
                     // The session is gone: distribution invalidates it when a PATCH landed but its answer (the
                     // next upload URL) was lost. Only a new session from byte 0 is left.
-                    location = startUpload();
+                    location = startUpload(budget);
                     offset = 0;
                 }
             }
@@ -265,9 +270,9 @@ public final class RemoteRegistryStore implements ReleaseStore {
      * Where an interrupted upload stands, as the registry reports it (GET on the upload URL, Range 0-N); empty when
      * the registry no longer knows the session (404).
      */
-    private Optional<Long> queryOffset(URI location) {
+    private Optional<Long> queryOffset(URI location, RetryBudget budget) {
         HttpResponse<String> response = http.send(RegistryHttp.Request.get(location, pushScope(), Map.of()),
-                BoundedText.handler());
+                BoundedText.handler(), budget);
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
@@ -302,10 +307,10 @@ public final class RemoteRegistryStore implements ReleaseStore {
         }
     }
 
-    private URI startUpload() {
+    private URI startUpload(RetryBudget budget) {
         HttpResponse<String> response = http.send(new RegistryHttp.Request("POST", uri("blobs/uploads/"),
                 Map.of(), Optional.of(HttpRequest.BodyPublishers::noBody), pushScope()),
-                BoundedText.handler());
+                BoundedText.handler(), budget);
         expect(response, 202, "POST blob upload");
         String location = response.headers().firstValue("Location").orElseThrow(() ->
                 new RegistryProtocolException(describe() + " started an upload without a Location header"));
