@@ -51,13 +51,35 @@ final class Cli {
         return run(command, env);
     }
 
+    /** The launcher with {@code env} and {@code input} on standard input (a password for --password-stdin). */
+    static Result updateWithInput(Map<String, String> env, String input, String... args) {
+        List<String> command = new ArrayList<>(List.of(launcher().toString()));
+        command.addAll(List.of(args));
+        try {
+            Path stdin = Files.createTempFile("cli-in", ".txt");
+            try {
+                Files.writeString(stdin, input);
+                return run(command, env, stdin);
+            } finally {
+                Files.delete(stdin);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Result run(List<String> command, Map<String, String> env) {
+        return run(command, env, Path.of("/dev/null"));
+    }
+
+    private static Result run(List<String> command, Map<String, String> env, Path stdin) {
         try {
             ProcessBuilder pb = new ProcessBuilder(command);
-            pb.environment().put("DOCKER_CONFIG", "/nonexistent-docker-config"); // unless the test gives one
+            // No credentials from this machine's docker config unless a test names one.
+            pb.environment().put("DOCKER_CONFIG", "/nonexistent-docker-config");
             pb.environment().putAll(env);
             pb.environment().putIfAbsent("XDG_STATE_HOME", STATE.toString());
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
             Path out = Files.createTempFile("cli-out", ".txt");
             Path err = Files.createTempFile("cli-err", ".txt");
             pb.redirectOutput(out.toFile());

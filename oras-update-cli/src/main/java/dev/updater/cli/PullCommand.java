@@ -11,6 +11,7 @@ import dev.updater.pull.PullOptions;
 import dev.updater.pull.PullResult;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
+import dev.updater.registry.remote.RetryPolicy;
 import dev.updater.release.Release;
 import dev.updater.schema.Json;
 import dev.updater.schema.UpdateManifest;
@@ -118,9 +119,10 @@ final class PullCommand implements Callable<Integer> {
             description = "How long the health command may run (default: 30).")
     double healthTimeoutSeconds;
 
-    @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
-            description = "Download attempts before giving up, with exponential backoff (default: 3).")
-    int attempts;
+    @Option(names = "--retries", paramLabel = "N",
+            description = "Attempts per registry request and per blob transfer (its resumes included), with "
+                    + "exponential backoff: the one retry policy of the pull (default: 5).")
+    Integer attempts;
 
     @Option(names = "--allow-downgrade", description = "Install even if the version is lower than the current one.")
     boolean allowDowngrade;
@@ -247,6 +249,7 @@ final class PullCommand implements Callable<Integer> {
         DevicePull request = request(ref, dev.updater.tuf.DeviceTrust.dirForInstallRoot(installRoot));
         try (Installer installer = Installer.open(installRoot, installOptions(out))) {
             reportRecovery(installer);
+            if (attempts != null) store.useRetryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(attempts));
             try (ReleaseStore s = store.open(ref)) {
                 PullOptions options = PullOptions.defaults(installRoot.resolve(".updater"))
                         .withListener(progress.listener(json, out, spec.commandLine().getErr()));
@@ -277,11 +280,10 @@ final class PullCommand implements Callable<Integer> {
     }
 
     private InstallOptions installOptions(PrintWriter out) {
-        if (attempts < 1) throw new UsageException("--retries must be at least 1");
+        if (attempts != null && attempts < 1) throw new UsageException("--retries must be at least 1");
         if (healthTimeoutSeconds <= 0) throw new UsageException("--health-timeout must be positive");
         if (healthCommand != null && healthCommand.isBlank()) throw new UsageException("--health-cmd is empty");
         return policy.options(json, out)
-                .withFetchRetries(attempts, Duration.ofMillis(500))
                 .withAllowDowngrade(allowDowngrade)
                 .withAllowPrerelease(allowPrerelease)
                 .withHealthCheck(Optional.ofNullable(healthCommand).map(c -> HealthCheck.shell(c,

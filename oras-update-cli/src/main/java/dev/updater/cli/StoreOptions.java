@@ -5,16 +5,18 @@ import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.ReleaseStores;
 import dev.updater.registry.StoreReference;
 import dev.updater.registry.remote.RegistryCredentials;
-import dev.updater.schema.UntrustedText;
+import dev.updater.registry.remote.RetryPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options shared by every command that talks to a store. */
+/** Options shared by every command that talks to a store: how to reach the registry, and explicit credentials. */
 public final class StoreOptions {
-    @Option(names = "--plain-http",
-            description = "Talk HTTP, not HTTPS, to the registry (for registries on loopback or a lab network).")
-    boolean plainHttp;
+    @Mixin
+    RegistryOptions registry;
 
     @Option(names = {"-u", "--username"}, paramLabel = "USER",
             description = "Registry user name; the password is read from standard input (--password-stdin).")
@@ -22,28 +24,38 @@ public final class StoreOptions {
 
     @Option(names = "--password-stdin",
             description = "Read the registry password (or token) from standard input. Otherwise credentials come "
-                    + "from the docker config.json (DOCKER_CONFIG or ~/.docker) and its credential helpers.")
+                    + "from the config files (see --registry-config) and their credential helpers.")
     boolean passwordStdin;
 
     public StoreReference parse(String reference) {
         return StoreReference.parse(reference);
     }
 
+    /** The transport's one retry policy; {@code pull --retries N} changes its attempts. */
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
+
+    void useRetryPolicy(RetryPolicy policy) {
+        this.retry = policy;
+    }
+
     /** Read once: a command that opens several stores must not read standard input twice. */
     private RegistryCredentials explicitCredentials;
 
     private ReleaseStores.Options options(StoreReference ref) {
-        if (ref.kind() == StoreReference.Kind.LAYOUT) {
-            // a layout is a directory: these would be ignored, and a script that passes them expects a registry
-            String flag = plainHttp ? "--plain-http" : username != null ? "--username" : passwordStdin
-                    ? "--password-stdin" : null;
-            if (flag != null) {
-                throw new UsageException(flag + " is for registries, but " + UntrustedText.quoteLong(ref.toString())
-                        + " is an OCI layout directory (oci:PATH), which needs neither HTTP nor credentials;"
-                        + " drop " + flag + ", or name a registry (HOST[:PORT]/REPOSITORY)");
+        // a layout is a directory: these would be ignored, and a script that passes them expects a registry
+        RegistryOptions.refuseForLayout(ref, registry.registryOnlyFlag().or(() -> Optional.ofNullable(
+                username != null ? "--username" : passwordStdin ? "--password-stdin" : null)));
+        if (registry.registryConfig != null) {
+            if (username != null || passwordStdin) {
+                throw new UsageException("--username/--password-stdin and --registry-config both say where the "
+                        + "credentials come from; give one of them");
+            }
+            if (!Files.isRegularFile(registry.registryConfig)) {
+                throw new UsageException("--registry-config " + registry.registryConfig + ": no such file (update "
+                        + "login --registry-config FILE REGISTRY creates it)");
             }
         }
-        ReleaseStores.Options o = ReleaseStores.Options.defaults().withPlainHttp(plainHttp);
+        ReleaseStores.Options o = registry.apply(ReleaseStores.Options.defaults()).withRetry(retry);
         if (username != null || passwordStdin) {
             if (username == null || !passwordStdin) {
                 throw new UsageException("--username and --password-stdin go together");
@@ -60,7 +72,7 @@ public final class StoreOptions {
     }
 
     /** Like {@code docker login --password-stdin}: only the line ending is removed, spaces belong to the password. */
-    private static String readPassword() {
+    static String readPassword() {
         String password;
         try {
             password = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);

@@ -46,6 +46,8 @@ import picocli.CommandLine.Spec;
             StatusCommand.class,
             RollbackCommand.class,
             TrustCommand.class,
+            LoginCommand.class,
+            LogoutCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })

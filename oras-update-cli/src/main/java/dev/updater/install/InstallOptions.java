@@ -7,7 +7,9 @@ import java.util.Optional;
  * How an {@link Installer} behaves. Start from {@link #defaults()} and change what differs.
  *
  * @param lockTimeout how long {@link Installer#open} waits for another updater to release the install root
- * @param fetchAttempts how many times a failing download is tried in total
+ * @param fetchAttempts how many times {@link Installer} calls a failing payload source; 1 by default, since the
+ *     registry transport under the pull's source owns the retries (one policy: retrying here as well multiplied
+ *     the attempts a failing registry got). More is for a source that has no retries of its own.
  * @param initialBackoff the wait after the first failed attempt; it doubles after each further one
  * @param maxHistoryVersions how many earlier versions stay on disk (the current one is not counted)
  * @param maxHistoryBytes how many bytes those earlier versions may use in total
@@ -29,7 +31,7 @@ public record InstallOptions(Duration lockTimeout, int fetchAttempts, Duration i
     }
 
     public static InstallOptions defaults() {
-        return new InstallOptions(Duration.ofSeconds(5), 3, Duration.ofMillis(500), DEFAULT_HISTORY_VERSIONS,
+        return new InstallOptions(Duration.ofSeconds(5), 1, Duration.ofMillis(500), DEFAULT_HISTORY_VERSIONS,
                 DEFAULT_HISTORY_BYTES, false, false, Optional.empty(), Optional.empty());
     }
 

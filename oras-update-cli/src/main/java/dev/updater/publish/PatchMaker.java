@@ -125,7 +125,7 @@ final class PatchMaker {
     }
 
     private Path fetch(TargetPayload payload) {
-        return new PayloadFetcher(store, workDir.resolve("old"), 4, 30_000, TransferListener.NONE)
+        return new PayloadFetcher(store, workDir.resolve("old"), 30_000, TransferListener.NONE)
                 .fetch(payload, "earlier payload " + payload.fileName());
     }
 

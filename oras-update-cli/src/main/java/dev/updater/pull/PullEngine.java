@@ -75,8 +75,7 @@ public final class PullEngine {
         try {
             PatchFormat format = PatchFormat.fromMediaType(patch.mediaType());
             OciDescriptor blob = new OciDescriptor(patch.mediaType(), patch.digest(), patch.size());
-            patchFile = new BlobDownloader(store, options.transferAttempts(), options.stallMillis(),
-                    options.listener()).download(blob, options.downloadsDir(), "patch from " + patch.fromVersion());
+            patchFile = new BlobDownloader(store, options.stallMillis(), options.listener()).download(blob, options.downloadsDir(), "patch from " + patch.fromVersion());
             Files.createDirectories(target.getParent());
             // apply refuses a patch to another source or target up front and renames the result into place only
             // once its size and SHA-256 are the payload's: the result is not hashed a second time here.
@@ -99,8 +98,8 @@ public final class PullEngine {
 
     /** Downloads a payload (verified, whole or chunked) and moves it to {@code output} with its file mode. */
     private long fetchPayload(TargetPayload payload, Path output) {
-        Path verified = new PayloadFetcher(store, options.downloadsDir(), options.transferAttempts(),
-                options.stallMillis(), options.listener()).fetch(payload, payload.fileName());
+        Path verified = new PayloadFetcher(store, options.downloadsDir(), options.stallMillis(),
+                options.listener()).fetch(payload, payload.fileName());
         Durable.move(verified, output.toAbsolutePath(), permissions(payload.fileMode()));
         return payload.size();
     }

@@ -27,27 +27,23 @@ import java.util.List;
 public final class PayloadFetcher {
     private final ReleaseStore store;
     private final Path downloadsDir;
-    private final int transferAttempts;
     private final long stallMillis;
     private final TransferListener listener;
 
     /**
      * @param downloadsDir     where partial downloads are kept between runs (named by digest, so a rerun resumes)
-     * @param transferAttempts how many times a broken transfer is resumed in one run
      * @param stallMillis      after how long without data a connection counts as dead
      */
-    public PayloadFetcher(ReleaseStore store, Path downloadsDir, int transferAttempts, long stallMillis,
-            TransferListener listener) {
+    public PayloadFetcher(ReleaseStore store, Path downloadsDir, long stallMillis, TransferListener listener) {
         this.store = store;
         this.downloadsDir = downloadsDir;
-        this.transferAttempts = transferAttempts;
         this.stallMillis = stallMillis;
         this.listener = listener;
     }
 
     /** The verified payload file (named by digest inside the downloads directory); the caller moves or deletes it. */
     public Path fetch(TargetPayload payload, String label) {
-        BlobDownloader downloader = new BlobDownloader(store, transferAttempts, stallMillis, listener);
+        BlobDownloader downloader = new BlobDownloader(store, stallMillis, listener);
         if (!payload.isChunked()) {
             return downloader.download(new OciDescriptor(payload.mediaType(), payload.digest(), payload.size()),
                     downloadsDir, label);

@@ -14,27 +14,25 @@ import java.security.MessageDigest;
 
 /**
  * Downloads a blob into a partial file named by its digest, resuming instead of restarting: a partial file left by
- * an earlier run is re-hashed and continued with a Range request; a connection that breaks mid-body is continued the
- * same way, so after a reset only the bytes after the reset offset cross the wire again. A server that ignores Range
- * (200) restarts the file cleanly. Every byte is hashed; more bytes than declared are refused at once; the file is
- * handed back only when length and digest match.
+ * an earlier run is re-hashed and continued with a Range request. Within a run, a connection that breaks mid-body is
+ * the transport's to continue ({@link ReleaseStore#transferBlobFrom}: Range from the reset offset, on the store's
+ * one retry policy), so this class has no retry loop of its own and the registry sees the policy's attempts, not a
+ * product. A server that ignores Range for the first request (200) restarts the file cleanly. Every byte is hashed;
+ * more bytes than declared are refused at once; the file is handed back only when length and digest match.
  */
 public final class BlobDownloader {
     private final ReleaseStore store;
-    private final int maxAttempts;
     private final long stallMillis;
     private final MinimumThroughput minimum;
     private final TransferListener listener;
 
-    public BlobDownloader(ReleaseStore store, int maxAttempts, long stallMillis, TransferListener listener) {
-        this(store, maxAttempts, stallMillis, MinimumThroughput.configured(), listener);
+    public BlobDownloader(ReleaseStore store, long stallMillis, TransferListener listener) {
+        this(store, stallMillis, MinimumThroughput.configured(), listener);
     }
 
-    public BlobDownloader(ReleaseStore store, int maxAttempts, long stallMillis, MinimumThroughput minimum,
+    public BlobDownloader(ReleaseStore store, long stallMillis, MinimumThroughput minimum,
             TransferListener listener) {
-        if (maxAttempts < 1) throw new IllegalArgumentException("at least one attempt");
         this.store = store;
-        this.maxAttempts = maxAttempts;
         this.stallMillis = stallMillis;
         this.minimum = minimum;
         this.listener = listener;
@@ -57,23 +55,15 @@ public final class BlobDownloader {
             MessageDigest sha = Digest.newMessageDigest();
             long have = rehashPrefix(part, blob, sha);
             listener.started(blob.digest(), label, blob.size(), have);
-            IOException last = null;
-            for (int attempt = 1; attempt <= maxAttempts && have < blob.size(); attempt++) {
+            if (have < blob.size()) {
                 try {
                     have = fetchFrom(blob, part, sha, have);
-                    last = null;
                 } catch (IOException e) {
-                    last = e;
-                    have = Files.size(part);
-                    listener.resumed(blob.digest(), have, String.valueOf(e.getMessage()));
+                    throw stopped(blob, label, Files.size(part), e);
                 }
             }
             if (have < blob.size()) {
-                throw new RegistryNetworkException("download of " + label + " (" + blob.digest().shortForm()
-                        + ") stopped at " + have + " of " + blob.size() + " bytes after " + maxAttempts
-                        + " attempts" + (last == null || last.getMessage() == null ? ""
-                                : " (last: " + last.getMessage() + ")")
-                        + "; run the same command again to resume from there", last);
+                throw stopped(blob, label, have, new java.io.EOFException("the body ended early"));
             }
             Digest actual = Digest.fromBytes(sha.digest());
             if (!actual.equals(blob.digest())) {
@@ -86,6 +76,15 @@ public final class BlobDownloader {
         } catch (IOException e) {
             throw new LocalFileException("cannot write " + part, e);
         }
+    }
+
+    /** The transfer's retries are spent (or a store without them failed): what arrived stays for the next run. */
+    private static RegistryNetworkException stopped(OciDescriptor blob, String label, long have, IOException e) {
+        int attempts = e instanceof TransferAbandonedException t ? t.attempts() : 1;
+        return new RegistryNetworkException("download of " + label + " (" + blob.digest().shortForm()
+                + ") stopped at " + have + " of " + blob.size() + " bytes after " + attempts + " attempt"
+                + (attempts == 1 ? "" : "s") + (e.getMessage() == null ? "" : " (last: " + e.getMessage() + ")")
+                + "; run the same command again to resume from there", e);
     }
 
     /** Hashes what an earlier run left; a prefix longer than the blob is garbage and is dropped. */
@@ -107,7 +106,8 @@ public final class BlobDownloader {
     }
 
     private long fetchFrom(OciDescriptor blob, Path part, MessageDigest sha, long have) throws IOException {
-        RangedStream ranged = store.openBlobFrom(blob, have);
+        RangedStream ranged = store.transferBlobFrom(blob, have, new TransferGuard(stallMillis, minimum,
+                (offset, why) -> listener.resumed(blob.digest(), offset, why)));
         long position = ranged.start();
         if (position != have) {
             // The server ignored Range: start over, keeping nothing we cannot vouch for.
@@ -117,7 +117,7 @@ public final class BlobDownloader {
         StandardOpenOption mode = position == 0 ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND;
         // A failing read is the network (retried, resumed); a failing write is this machine (a full disk, a
         // read-only mount): it is thrown at once as LocalFileException, since the next attempt would fail alike.
-        try (InputStream in = new StallGuard(ranged.in(), stallMillis, minimum);
+        try (InputStream in = ranged.in();
                 FileChannel ch = openForWriting(part, mode)) {
             ByteBuffer buf = ByteBuffer.allocate(1 << 16);
             try {

@@ -38,6 +38,18 @@ public interface ReleaseStore extends AutoCloseable {
      */
     RangedStream openBlobFrom(OciDescriptor blob, long offset);
 
+    /**
+     * Like {@link #openBlobFrom}, for a download that must survive a bad link: the store's transport owns every
+     * retry of the transfer. A registry resumes a broken, stalled or crawling body itself with Range, within one
+     * retry budget for the whole transfer, and throws {@link TransferAbandonedException} from a read once that is
+     * spent; the stream the caller sees stays contiguous (bytes sent again by a server that ignores Range are
+     * dropped). A store without a network (a layout) only watches the stream.
+     */
+    default RangedStream transferBlobFrom(OciDescriptor blob, long offset, TransferGuard guard) {
+        RangedStream raw = openBlobFrom(blob, offset);
+        return new RangedStream(guard.watch(raw.in()), raw.start());
+    }
+
     boolean hasBlob(Digest digest);
 
     /** Uploads a blob unless the store has it already; the source is hashed while it is sent and must match. */

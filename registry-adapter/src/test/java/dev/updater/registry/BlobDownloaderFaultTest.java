@@ -66,7 +66,8 @@ class BlobDownloaderFaultTest {
     }
 
     private Path download(int attempts, long stallMillis) {
-        return new BlobDownloader(store, attempts, stallMillis, TransferListener.NONE).download(blob,
+        // The attempts are the store's retry policy's (6, see open): the transport owns every retry and resume.
+        return new BlobDownloader(store, stallMillis, TransferListener.NONE).download(blob,
                 dir.resolve("downloads"), "test blob");
     }
 

@@ -13,41 +13,88 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where credentials for a registry come from, in order: explicit ones ({@code --username}/{@code --password-stdin}),
- * then the docker {@code config.json} ({@code DOCKER_CONFIG} or {@code ~/.docker}: {@code auths}, {@code credHelpers},
- * {@code credsStore}) through Jib Core. {@link #lookedIn()} describes the places for error messages; secrets never
- * leave this class except inside the {@link Credential} that becomes the Authorization header.
+ * Where credentials for a registry come from, in order: explicit ones ({@code --username}/{@code --password-stdin});
+ * else one named config file ({@code --registry-config FILE}, as oras has), which replaces the lookup; else the first
+ * of these files that has an entry for the registry: the docker {@code config.json} ({@code DOCKER_CONFIG} or
+ * {@code ~/.docker}), then podman's and skopeo's {@code auth.json} ({@code REGISTRY_AUTH_FILE},
+ * {@code $XDG_RUNTIME_DIR/containers/auth.json}, {@code ~/.config/containers/auth.json}). Docker's file comes first
+ * because {@code update login} and {@code docker login} write it. Each file is read by Jib Core ({@code auths},
+ * {@code credHelpers}, {@code credsStore}; auth.json has the same format). {@link #lookedIn()} describes the places
+ * for error messages; secrets never leave this class except inside the {@link Credential} that becomes the
+ * Authorization header.
  */
 public final class RegistryCredentials {
     private final Optional<Credential> explicit;
+    private final Optional<Path> configFile;
     private final Map<String, String> environment;
     private final List<String> lookedIn = new ArrayList<>();
 
-    private RegistryCredentials(Optional<Credential> explicit, Map<String, String> environment) {
+    private RegistryCredentials(Optional<Credential> explicit, Optional<Path> configFile,
+            Map<String, String> environment) {
         this.explicit = explicit;
+        this.configFile = configFile;
         this.environment = Map.copyOf(environment);
     }
 
-    /** The docker config of this process's environment ({@code DOCKER_CONFIG} or {@code ~/.docker}). */
+    /** The config files of this process's environment (see the class comment for the order). */
     public static RegistryCredentials fromEnvironment() {
-        return new RegistryCredentials(Optional.empty(), System.getenv());
+        return new RegistryCredentials(Optional.empty(), Optional.empty(), System.getenv());
     }
 
-    /** The docker config of another environment: {@code DOCKER_CONFIG} and what credential helpers see. */
+    /** The config files of another environment: {@code DOCKER_CONFIG}, {@code REGISTRY_AUTH_FILE}, ... */
     public static RegistryCredentials fromEnvironment(Map<String, String> environment) {
-        return new RegistryCredentials(Optional.empty(), environment);
+        return new RegistryCredentials(Optional.empty(), Optional.empty(), environment);
     }
 
-    /** {@code --username} and {@code --password-stdin}: the docker config is not consulted. */
+    /** {@code --registry-config FILE}: only this file (docker config.json format) is read. */
+    public static RegistryCredentials fromConfigFile(Path file) {
+        return new RegistryCredentials(Optional.empty(), Optional.of(file), System.getenv());
+    }
+
+    /** {@code --username} and {@code --password-stdin}: no config file is consulted. */
     public static RegistryCredentials explicit(String username, String password) {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");
         if (username.isEmpty()) throw new IllegalArgumentException("empty user name");
-        return new RegistryCredentials(Optional.of(Credential.from(username, password)), System.getenv());
+        return new RegistryCredentials(Optional.of(Credential.from(username, password)), Optional.empty(),
+                System.getenv());
     }
 
     public static RegistryCredentials anonymous() {
-        return new RegistryCredentials(Optional.empty(), Map.of("DOCKER_CONFIG", "/nonexistent"));
+        return new RegistryCredentials(Optional.empty(), Optional.empty(), Map.of("DOCKER_CONFIG", "/nonexistent",
+                "REGISTRY_AUTH_FILE", "/nonexistent/auth.json", "XDG_RUNTIME_DIR", "/nonexistent",
+                "HOME", "/nonexistent"));
+    }
+
+    /**
+     * The docker config file that {@code update login} writes for this environment: {@code --registry-config} if
+     * given, else {@code $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}.
+     */
+    public Path loginFile() {
+        return configFile.orElseGet(this::dockerConfig);
+    }
+
+    private Path dockerConfig() {
+        Path dir = environment.containsKey("DOCKER_CONFIG") ? Path.of(environment.get("DOCKER_CONFIG"))
+                : home().resolve(".docker");
+        return dir.resolve("config.json");
+    }
+
+    private Path home() {
+        return Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")));
+    }
+
+    /** The files to read, in order; the first with an entry for the registry wins. */
+    private List<Path> configFiles() {
+        if (configFile.isPresent()) return List.of(configFile.get());
+        List<Path> files = new ArrayList<>();
+        files.add(dockerConfig());
+        String authFile = environment.get("REGISTRY_AUTH_FILE");
+        if (authFile != null && !authFile.isEmpty()) files.add(Path.of(authFile));
+        String runtime = environment.get("XDG_RUNTIME_DIR");
+        if (runtime != null && !runtime.isEmpty()) files.add(Path.of(runtime, "containers", "auth.json"));
+        files.add(home().resolve(".config/containers/auth.json"));
+        return files;
     }
 
     /** The basic credentials for {@code registry}, if any place knows them. */
@@ -57,9 +104,14 @@ public final class RegistryCredentials {
             lookedIn.add("--username/--password-stdin (user '" + explicit.get().getUsername() + "')");
             return explicit;
         }
-        Path configDir = environment.containsKey("DOCKER_CONFIG") ? Path.of(environment.get("DOCKER_CONFIG"))
-                : Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")), ".docker"); // as docker: $HOME
-        Path config = configDir.resolve("config.json");
+        for (Path file : configFiles()) {
+            Optional<Credential> found = fromFile(file, registry);
+            if (found.isPresent()) return found;
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Credential> fromFile(Path config, String registry) {
         if (!Files.isRegularFile(config)) {
             lookedIn.add(config + " (no such file)");
             return Optional.empty();

@@ -37,6 +37,7 @@ public final class RegistryHttp {
     private final RetryPolicy retry;
     private final Duration requestTimeout;
     private final TokenService tokenService;
+    private final TransportFailures failures;
     /** The registry's bearer challenge once seen: where to fetch tokens for further scopes. */
     private volatile Challenge bearerChallenge;
     private volatile String basicHeader;
@@ -45,20 +46,22 @@ public final class RegistryHttp {
     private Optional<Credential> cachedCredential = Optional.empty();
     private List<String> lookedIn = List.of();
 
-    public RegistryHttp(String registry, boolean plainHttp, RegistryCredentials credentials, RetryPolicy retry,
-            Duration connectTimeout, Duration requestTimeout) {
+    public RegistryHttp(String registry, boolean plainHttp, RegistryTls tls, RegistryCredentials credentials,
+            RetryPolicy retry, Duration connectTimeout, Duration requestTimeout) {
         this.registry = registry;
         this.base = URI.create((plainHttp ? "http://" : "https://") + registry);
         this.credentials = credentials;
         this.retry = retry;
         this.requestTimeout = requestTimeout;
-        this.client = HttpClient.newBuilder()
+        this.failures = new TransportFailures(tls);
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+                .version(HttpClient.Version.HTTP_1_1);
+        tls.sslContext().ifPresent(builder::sslContext);
+        this.client = builder.build();
         this.tokenService = new TokenService(registry, base, client, requestTimeout, this::loadCredential,
-                this::lookedIn);
+                this::lookedIn, failures);
     }
 
     public String registry() {
@@ -99,10 +102,18 @@ public final class RegistryHttp {
      * repeated blindly; their caller asks the registry where things stand instead.
      */
     public <T> HttpResponse<T> send(Request request, HttpResponse.BodyHandler<T> handler, RetryPolicy retry) {
-        long deadline = System.nanoTime() + retry.totalBudget().toNanos();
+        return send(request, handler, retry.budget());
+    }
+
+    /**
+     * Same, spending {@code budget}: the requests of one operation that sends several (the resumed GETs of one blob
+     * transfer) share one budget, so the operation as a whole gets the policy's attempts.
+     */
+    public <T> HttpResponse<T> send(Request request, HttpResponse.BodyHandler<T> handler, RetryBudget budget) {
         RuntimeException lastFailure = null;
         boolean reauthenticated = false;
-        for (int attempt = 1; ; attempt++) {
+        while (true) {
+            budget.attemptStarted();
             Duration retryAfter = Duration.ZERO;
             try {
                 HttpResponse<T> response = sendOnce(request, handler, true);
@@ -124,7 +135,7 @@ public final class RegistryHttp {
                         reauthenticated = true;
                         tokenService.forget(request.scope());
                         if (authenticate(challenges, request.scope())) {
-                            attempt--;
+                            budget.notAnAttempt();
                             continue;
                         }
                     }
@@ -137,7 +148,7 @@ public final class RegistryHttp {
                     String answer = registry + " answered HTTP " + status + " to " + request.method() + " "
                             + request.uri().getPath();
                     if (wish.isPresent()) {
-                        checkWillingToWait(answer, wish.get(), retry, deadline);
+                        checkWillingToWait(answer, wish.get(), budget);
                         retryAfter = wish.get().delay();
                     }
                     lastFailure = new RegistryNetworkException(answer);
@@ -145,19 +156,20 @@ public final class RegistryHttp {
                     return response;
                 }
             } catch (IOException e) {
-                Optional<RegistryException> permanent = TransportFailures.permanent(e,
+                Optional<RegistryException> permanent = failures.permanent(e,
                         hostPort(request.uri()), String.valueOf(request.uri().getHost()),
                         "https".equals(request.uri().getScheme()));
                 if (permanent.isPresent()) throw permanent.get();
                 lastFailure = new RegistryNetworkException(TransportFailures.describe(e) + " (" + request.method()
                         + " " + request.uri().getPath() + ")", e);
             }
-            if (attempt >= retry.maxAttempts() || System.nanoTime() > deadline) {
-                throw new RegistryNetworkException(lastFailure.getMessage() + "; gave up after " + attempt
-                        + " attempt" + (attempt == 1 ? "" : "s") + ". Check the registry address and the network, "
+            if (!budget.canRetry()) {
+                int attempts = budget.attempts();
+                throw new RegistryNetworkException(lastFailure.getMessage() + "; gave up after " + attempts
+                        + " attempt" + (attempts == 1 ? "" : "s") + ". Check the registry address and the network, "
                         + "then try again.", lastFailure.getCause());
             }
-            sleep(retry.delayAfter(attempt, retryAfter));
+            sleep(budget.delayBeforeNext(retryAfter));
         }
     }
 
@@ -165,8 +177,9 @@ public final class RegistryHttp {
      * A server that asks us to come back later than we are prepared to wait gets its answer now rather than after a
      * shorter wait it did not ask for (which would only earn another 429) or a wait that outlives the retry budget.
      */
-    private static void checkWillingToWait(String answer, RetryAfter wish, RetryPolicy retry, long deadline) {
-        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    private static void checkWillingToWait(String answer, RetryAfter wish, RetryBudget budget) {
+        Duration left = budget.timeLeft();
+        RetryPolicy retry = budget.policy();
         Duration limit = retry.longestServerWait().compareTo(left) < 0 ? retry.longestServerWait() : left;
         if (retry.maxAttempts() > 1 && wish.delay().compareTo(limit) > 0) {
             throw new RegistryNetworkException(answer + " and asked to retry after " + describe(wish.delay())
@@ -357,8 +370,8 @@ public final class RegistryHttp {
         return new RegistryUnauthorizedException(registry + " answered HTTP 401 (unauthenticated) for " + operation
                 + " with scope '" + request.scope() + "'" + (hadCredentials ? ": it refused the credentials." : ".")
                 + where + (hadCredentials
-                        ? " Check the user name and password, or log in again (docker login " + registry + ")."
-                        : " Log in (docker login " + registry + "), or pass --username and --password-stdin."));
+                        ? " Check the user name and password, or log in again (update login " + registry + ")."
+                        : " Log in (update login " + registry + "), or pass --username and --password-stdin."));
     }
 
     private String bearerRealm() {

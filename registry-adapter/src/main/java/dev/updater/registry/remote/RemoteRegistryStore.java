@@ -9,6 +9,7 @@ import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StallGuard;
+import dev.updater.registry.TransferGuard;
 import dev.updater.registry.VerifiedManifest;
 import dev.updater.registry.VerifyingInputStream;
 import dev.updater.schema.Digest;
@@ -41,6 +42,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
     private final String repository;
     private final long uploadChunkSize;
     private final Optional<String> mountFrom;
+    private final BlobPuller blobs;
 
     public RemoteRegistryStore(RegistryHttp http, String repository, long uploadChunkSize,
             Optional<String> mountFrom) {
@@ -48,6 +50,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
         this.repository = repository;
         this.uploadChunkSize = uploadChunkSize;
         this.mountFrom = mountFrom;
+        this.blobs = new BlobPuller(http, this::uri, pullScope(), this::describe, this::expect);
     }
 
     @Override
@@ -130,28 +133,12 @@ public final class RemoteRegistryStore implements ReleaseStore {
 
     @Override
     public RangedStream openBlobFrom(OciDescriptor blob, long offset) {
-        // If-Range makes a changed representation come back whole (200) rather than as a mismatched tail; the blob's
-        // digest is its identity, so it doubles as the validator when the registry sends no ETag.
-        Map<String, String> headers = offset > 0
-                ? Map.of("Range", "bytes=" + offset + "-", "If-Range", "\"" + blob.digest() + "\"")
-                : Map.of();
-        HttpResponse<InputStream> response = http.send(RegistryHttp.Request.get(uri("blobs/" + blob.digest()),
-                pullScope(), headers), HttpResponse.BodyHandlers.ofInputStream());
-        int status = response.statusCode();
-        if (status == 404) {
-            RegistryHttp.discard(response);
-            throw new NotFoundException("blob " + blob.digest() + " is missing from " + describe()
-                    + "; the release is incomplete: push it again");
-        }
-        if (status == 206 && offset > 0) {
-            return new RangedStream(response.body(), offset);
-        }
-        if (status == 416 && offset >= blob.size()) {
-            RegistryHttp.discard(response);
-            return new RangedStream(InputStream.nullInputStream(), offset);
-        }
-        expect(response, 200, "GET blob " + blob.digest());
-        return new RangedStream(response.body(), 0);
+        return blobs.open(blob, offset, http.retryPolicy().budget());
+    }
+
+    @Override
+    public RangedStream transferBlobFrom(OciDescriptor blob, long offset, TransferGuard guard) {
+        return blobs.transfer(blob, offset, guard);
     }
 
     @Override
@@ -177,7 +164,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
         if (mountFrom.isPresent() && mount(blob.digest(), mountFrom.get())) {
             return;
         }
-        URI location = startUpload();
+        URI location = startUpload(http.retryPolicy().budget());
         if (blob.size() <= uploadChunkSize) {
             uploadWhole(blob, source, location);
         } else {
@@ -225,12 +212,14 @@ public final class RemoteRegistryStore implements ReleaseStore {
     private void uploadInChunks(OciDescriptor blob, BlobSource source, URI start) {
         URI location = start;
         long offset = 0;
-        int failures = 0;
-        RetryPolicy retry = http.retryPolicy();
+        // One budget per chunk on its way (renewed when a chunk lands): the PATCH, the offset queries and a new
+        // session after a failure all spend it, so a dying registry gets the policy's attempts, not a product.
+        RetryBudget budget = http.retryPolicy().budget();
         while (offset < blob.size()) {
             long length = Math.min(uploadChunkSize, blob.size() - offset);
             long from = offset;
             try {
+                budget.attemptStarted(); // sent once: a PATCH that may have landed is not repeated blindly
                 HttpResponse<String> response = http.send(new RegistryHttp.Request("PATCH", location,
                         Map.of("Content-Type", "application/octet-stream",
                                 "Content-Range", from + "-" + (from + length - 1)),
@@ -240,30 +229,33 @@ public final class RemoteRegistryStore implements ReleaseStore {
                 if (response.statusCode() == 202) {
                     location = nextLocation(response, location);
                     offset = reportedOffset(response).orElse(from + length);
-                    failures = 0;
+                    budget = http.retryPolicy().budget();
                     continue;
                 }
                 if (response.statusCode() == 416) {
-                    offset = queryOffset(location).orElseThrow(() -> new RegistryProtocolException(describe()
+                    if (!budget.canRetry()) {
+                        throw new RegistryProtocolException(describe() + " refused upload chunk at " + from
+                                + " (HTTP 416) again after " + budget.attempts() + " attempts; push again");
+                    }
+                    offset = queryOffset(location, budget).orElseThrow(() -> new RegistryProtocolException(describe()
                             + " refused upload chunk at " + from + " (HTTP 416) and lost the session; push again"));
                     continue;
                 }
                 expect(response, 202, "PATCH upload chunk at " + from);
             } catch (dev.updater.registry.RegistryNetworkException e) {
-                failures++;
-                if (failures >= retry.maxAttempts()) {
+                if (!budget.canRetry()) {
                     throw new dev.updater.registry.RegistryNetworkException("upload of blob " + blob.digest()
                             + " to " + describe() + " failed at byte " + from + " of " + blob.size() + " after "
-                            + failures + " attempts: " + e.getMessage(), e);
+                            + budget.attempts() + " attempts: " + e.getMessage(), e);
                 }
-                sleep(retry.delayAfter(failures, java.time.Duration.ZERO));
-                Optional<Long> reported = queryOffset(location);
+                sleep(budget.delayBeforeNext(java.time.Duration.ZERO));
+                Optional<Long> reported = queryOffset(location, budget);
                 if (reported.isPresent()) {
                     offset = reported.get();
                 } else {
                     // The session is gone: distribution invalidates it when a PATCH landed but its answer (the
                     // next upload URL) was lost. Only a new session from byte 0 is left.
-                    location = startUpload();
+                    location = startUpload(budget);
                     offset = 0;
                 }
             }
@@ -278,9 +270,9 @@ public final class RemoteRegistryStore implements ReleaseStore {
      * Where an interrupted upload stands, as the registry reports it (GET on the upload URL, Range 0-N); empty when
      * the registry no longer knows the session (404).
      */
-    private Optional<Long> queryOffset(URI location) {
+    private Optional<Long> queryOffset(URI location, RetryBudget budget) {
         HttpResponse<String> response = http.send(RegistryHttp.Request.get(location, pushScope(), Map.of()),
-                BoundedText.handler());
+                BoundedText.handler(), budget);
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
@@ -315,10 +307,10 @@ public final class RemoteRegistryStore implements ReleaseStore {
         }
     }
 
-    private URI startUpload() {
+    private URI startUpload(RetryBudget budget) {
         HttpResponse<String> response = http.send(new RegistryHttp.Request("POST", uri("blobs/uploads/"),
                 Map.of(), Optional.of(HttpRequest.BodyPublishers::noBody), pushScope()),
-                BoundedText.handler());
+                BoundedText.handler(), budget);
         expect(response, 202, "POST blob upload");
         String location = response.headers().firstValue("Location").orElseThrow(() ->
                 new RegistryProtocolException(describe() + " started an upload without a Location header"));

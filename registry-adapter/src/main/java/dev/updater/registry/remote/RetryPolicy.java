@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Exponential backoff with full jitter, bounded both in attempts and in total time, so a device on a flaky link
- * retries sensibly and a CI job never hangs. A server's {@code Retry-After} wins when it asks for longer (up to the
- * one minute, so a misconfigured server cannot park a device for hours).
+ * The one retry policy of the transport: exponential backoff with full jitter, bounded both in attempts and in time,
+ * so a device on a flaky link retries sensibly and a CI job never hangs. A server's {@code Retry-After} wins when it
+ * asks for longer (up to one minute, so a misconfigured server cannot park a device for hours). Each operation (one
+ * request, or one blob transfer with all its resumes) spends one {@link RetryBudget}; nothing above the transport
+ * retries again, so {@link #maxAttempts()} is what a failing registry sees, not a product of nested loops.
  */
 public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration totalBudget) {
 
@@ -20,6 +22,16 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
         if (initialDelay.isNegative() || maxDelay.isNegative() || totalBudget.isNegative()) {
             throw new IllegalArgumentException("durations cannot be negative");
         }
+    }
+
+    /** The same policy with another attempt count ({@code pull --retries N}). */
+    public RetryPolicy withMaxAttempts(int attempts) {
+        return new RetryPolicy(attempts, initialDelay, maxDelay, totalBudget);
+    }
+
+    /** A fresh budget for one operation. */
+    public RetryBudget budget() {
+        return new RetryBudget(this);
     }
 
     /**

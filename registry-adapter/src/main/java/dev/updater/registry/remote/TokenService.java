@@ -35,17 +35,19 @@ final class TokenService {
     private final Duration requestTimeout;
     private final Supplier<Optional<Credential>> credential;
     private final Supplier<String> lookedIn;
+    private final TransportFailures failures;
     /** Bearer tokens by scope: a pull token must not be reused for a push. */
     private final Map<String, BearerToken> tokens = new ConcurrentHashMap<>();
 
     TokenService(String registry, URI base, HttpClient client, Duration requestTimeout,
-            Supplier<Optional<Credential>> credential, Supplier<String> lookedIn) {
+            Supplier<Optional<Credential>> credential, Supplier<String> lookedIn, TransportFailures failures) {
         this.registry = registry;
         this.base = base;
         this.client = client;
         this.requestTimeout = requestTimeout;
         this.credential = credential;
         this.lookedIn = lookedIn;
+        this.failures = failures;
     }
 
     /** The Authorization header for {@code scope}: a cached token, or a fresh one if it is new or due. */
@@ -113,7 +115,7 @@ final class TokenService {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } catch (IOException e) {
-            Optional<RegistryException> permanent = TransportFailures.permanent(e, RegistryHttp.hostPort(tokenUri),
+            Optional<RegistryException> permanent = failures.permanent(e, RegistryHttp.hostPort(tokenUri),
                     String.valueOf(tokenUri.getHost()), "https".equals(tokenUri.getScheme()));
             if (permanent.isPresent()) {
                 throw new RegistryNetworkException("the token service of " + registry + ": "
@@ -129,8 +131,8 @@ final class TokenService {
                     + " for scope '" + scope + "' (HTTP " + status + ")."
                     + (credential.isPresent() ? " Credentials came from: " : " Credentials were looked for in: ")
                     + lookedIn.get() + ". " + (credential.isPresent()
-                            ? "Check the user name and password, or log in again (docker login " + registry + ")."
-                            : "Log in (docker login " + registry + "), or pass --username and --password-stdin."));
+                            ? "Check the user name and password, or log in again (update login " + registry + ")."
+                            : "Log in (update login " + registry + "), or pass --username and --password-stdin."));
         }
         if (status == 429 || status >= 500) {
             throw new IOException("the token service " + UntrustedText.quoteLong(realm) + " answered HTTP " + status);

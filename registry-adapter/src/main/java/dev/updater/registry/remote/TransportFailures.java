@@ -22,13 +22,18 @@ import javax.net.ssl.SSLHandshakeException;
  * else (refused, reset, timed out) may be a flaky link and is retried.
  */
 final class TransportFailures {
-    private TransportFailures() {}
+    /** How certificates were checked: the fix a message suggests depends on what was already tried. */
+    private final RegistryTls settings;
+
+    TransportFailures(RegistryTls settings) {
+        this.settings = settings;
+    }
 
     /**
      * The failure to report without retrying, if {@code e} is one that cannot improve. {@code hostPort} is where we
      * were connecting, {@code tls} whether we spoke HTTPS.
      */
-    static Optional<RegistryException> permanent(IOException e, String hostPort, String host, boolean tls) {
+    Optional<RegistryException> permanent(IOException e, String hostPort, String host, boolean tls) {
         if (e instanceof ProtocolException) {
             // java.net.http found the response itself malformed (a header with control characters, a bad status
             // line, a lying length): the same bytes would come again.
@@ -48,11 +53,10 @@ final class TransportFailures {
             boolean wrongName = detail.contains("No subject alternative") || detail.contains("No name matching");
             return Optional.of(new RegistryNetworkException(wrongName
                     ? "the TLS certificate of " + hostPort + " is not valid for that name (" + firstLine(detail)
-                            + "); use the host name the certificate was issued for"
-                    : "the TLS certificate of " + hostPort + " is not trusted (" + firstLine(detail) + "). If this "
-                            + "registry uses a private CA, add that CA to the JVM trust store (the cacerts file, or "
-                            + "-Djavax.net.ssl.trustStore=FILE in JAVA_TOOL_OPTIONS); a --ca-file option is "
-                            + "planned", e));
+                            + "); use the host name the certificate was issued for, or, on a network you trust, "
+                            + "--insecure (no certificate or host name check)"
+                    : "the TLS certificate of " + hostPort + " is not trusted (" + firstLine(detail) + "). "
+                            + untrustedAdvice(), e));
         }
         // "Unrecognized SSL message, plaintext connection?": the server answered the ClientHello in plain HTTP.
         if (e instanceof SSLHandshakeException || (e instanceof SSLException && String.valueOf(e.getMessage())
@@ -62,6 +66,18 @@ final class TransportFailures {
                     + "it does (a registry on loopback or a lab network), add --plain-http", e));
         }
         return Optional.empty();
+    }
+
+    private String untrustedAdvice() {
+        String insecure = " On a network you trust, --insecure skips the check (the connection is still encrypted,"
+                + " but to whoever answers).";
+        if (settings.caFiles().isEmpty()) {
+            return "If the registry uses a private CA or a self-signed certificate, pass that certificate with "
+                    + "--ca-file PEM (repeatable; trusted besides the JVM's trust store)." + insecure;
+        }
+        return "Neither the JVM's trust store nor --ca-file " + settings.caFiles().stream().map(Object::toString)
+                .reduce((a, b) -> a + ", " + b).orElse("") + " holds the CA that issued it: pass the certificate "
+                + "of that CA (the root or intermediate the registry's chain ends at) with --ca-file." + insecure;
     }
 
     /** A retryable failure, described for the message shown when the retries are used up. */

@@ -220,7 +220,7 @@ class HostileLayoutTest {
         String shorter = "is " + (blob.length - 5) + " bytes, its descriptor says " + blob.length;
         verificationFailure(() -> store.openBlob(blobDescriptor), shorter);
         verificationFailure(() -> store.openBlobFrom(blobDescriptor, 3), shorter);
-        BlobDownloader downloader = new BlobDownloader(store, 8, 5_000, TransferListener.NONE);
+        BlobDownloader downloader = new BlobDownloader(store, 5_000, TransferListener.NONE);
         verificationFailure(() -> downloader.download(blobDescriptor, dir.resolve("downloads"), "payload"), shorter);
 
         Files.write(blobFile(), java.util.Arrays.copyOf(blob, blob.length + 1000));
@@ -244,7 +244,7 @@ class HostileLayoutTest {
         verificationFailure(() -> store.openBlobFrom(blobDescriptor, 0), "is a directory");
         Files.delete(file);
         mkfifo(file);
-        BlobDownloader downloader = new BlobDownloader(store, 8, 5_000, TransferListener.NONE);
+        BlobDownloader downloader = new BlobDownloader(store, 5_000, TransferListener.NONE);
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
             verificationFailure(() -> store.openBlob(blobDescriptor), "is a special file");
             verificationFailure(() -> downloader.download(blobDescriptor, dir.resolve("downloads"), "payload"),

@@ -372,8 +372,10 @@ class HostileRegistryTest {
         });
         System.setProperty("update.transfer.minBytesPerSecond", "1024");
         System.setProperty("update.transfer.rateWindowMillis", "400");
-        try (ReleaseStore store = open()) {
-            UpdaterException e = failure(Failure.NETWORK, () -> new BlobDownloader(store, 2, 10_000,
+        // Two attempts: the retry policy's, which the transport spends on the GET and its resumes alike.
+        try (ReleaseStore store = open(server.hostPort(), true, QUICK.withMaxAttempts(2),
+                RegistryCredentials.anonymous())) {
+            UpdaterException e = failure(Failure.NETWORK, () -> new BlobDownloader(store, 10_000,
                     TransferListener.NONE).download(blob, dir.resolve("downloads"), "payload"));
             assertContains(e.getMessage(), "after 2 attempts", "below the minimum of 1024 bytes/s",
                     "run the same command again to resume");

@@ -34,6 +34,19 @@ public final class LocalRegistry implements AutoCloseable {
     }
 
     public static LocalRegistry start(String extraConfig) {
+        return start("", extraConfig);
+    }
+
+    /**
+     * A registry serving HTTPS with {@code certificate} (and {@code extraConfig}, such as auth, as for
+     * {@link #start(String)}); it speaks no plain HTTP.
+     */
+    public static LocalRegistry startTls(TestCertificate certificate, String extraConfig) {
+        return start(certificate.registryConfig(), extraConfig);
+    }
+
+    private static LocalRegistry start(String httpConfig, String extraConfig) {
+        boolean tls = !httpConfig.isEmpty();
         try {
             Path dir = Files.createTempDirectory("oci-registry");
             Files.createDirectories(dir.resolve("data"));
@@ -43,6 +56,7 @@ public final class LocalRegistry implements AutoCloseable {
                     + "  delete:\n    enabled: true\n"
                     + "  maintenance:\n    uploadpurging:\n      enabled: false\n"
                     + "http:\n  addr: 127.0.0.1:0\n  secret: test-only-secret\n"
+                    + httpConfig
                     + extraConfig;
             Files.writeString(dir.resolve("config.yml"), config);
             Path log = dir.resolve("registry.log");
@@ -59,7 +73,7 @@ public final class LocalRegistry implements AutoCloseable {
                 Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
                 if (m.find()) {
                     int port = Integer.parseInt(m.group(1));
-                    if (answers(port)) {
+                    if (answers(port, tls)) {
                         return new LocalRegistry(p, dir, port);
                     }
                 }
@@ -82,7 +96,11 @@ public final class LocalRegistry implements AutoCloseable {
         return "docker-registry";
     }
 
-    private static boolean answers(int port) {
+    /**
+     * Whether the API is up: 200 without auth, 401 with. A TLS registry is probed in plain HTTP too: Go's server
+     * answers that with 400 ("Client sent an HTTP request to an HTTPS server"), which shows it listens and speaks TLS.
+     */
+    private static boolean answers(int port, boolean tls) {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/v2/").toURL()
                     .openConnection();
@@ -90,7 +108,7 @@ public final class LocalRegistry implements AutoCloseable {
             c.setReadTimeout(1000);
             int code = c.getResponseCode();
             c.disconnect();
-            return code == 200 || code == 401;
+            return tls ? code == 400 : code == 200 || code == 401;
         } catch (IOException e) {
             return false;
         }
