@@ -1,5 +1,6 @@
 package dev.updater.publish;
 
+import dev.updater.registry.LocalFileException;
 import dev.updater.delta.DeltaEngine;
 import dev.updater.delta.PatchFormat;
 import dev.updater.registry.ReleaseStore;
@@ -16,7 +17,6 @@ import dev.updater.schema.TargetPayload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,7 +93,7 @@ final class PatchMaker {
                     reports.add(new PatchReport(t.getKey(), from, Optional.of(size), compressedFull, true,
                             String.format("%.1f%% of the compressed payload", 100.0 * size / compressedFull)));
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot make the patch from " + from + " for " + t.getKey(), e);
+                    throw new LocalFileException("cannot make the patch from " + from + " for " + t.getKey(), e);
                 } finally {
                     try {
                         Files.deleteIfExists(oldFile);
@@ -136,7 +136,7 @@ final class PatchMaker {
                 XZOutputStream xz = new XZOutputStream(counter, new LZMA2Options(6))) {
             in.transferTo(xz);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new LocalFileException("cannot read " + file, e);
         }
         return counter.count;
     }

@@ -1,5 +1,6 @@
 package dev.updater.publish;
 
+import dev.updater.registry.LocalFileException;
 import dev.updater.registry.BlobSource;
 import dev.updater.registry.NotFoundException;
 import dev.updater.registry.ReleaseStore;
@@ -16,7 +17,6 @@ import dev.updater.schema.TargetPayload;
 import dev.updater.schema.UpdateManifest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,7 +192,7 @@ public final class Publisher {
         try {
             return Files.createTempDirectory("update-push-");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory", e);
+            throw new LocalFileException("cannot create a temporary directory for the push", e);
         }
     }
 
@@ -280,7 +280,7 @@ public final class Publisher {
             return new TargetPayload(Digest.fromBytes(sha.digest()), size, mediaType, name, fileMode(file), List.of(),
                     chunks);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read payload " + file, e);
+            throw new LocalFileException("cannot read payload " + file, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.updater.tuf;
 
+import dev.updater.registry.LocalFileException;
 import dev.updater.registry.BlobSource;
 import dev.updater.registry.NotFoundException;
 import dev.updater.registry.ReleaseStore;
@@ -14,7 +15,6 @@ import dev.updater.schema.tuf.SnapshotMetadata;
 import dev.updater.schema.tuf.Targets;
 import dev.updater.schema.tuf.Timestamp;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -156,7 +156,7 @@ public final class OciTrustMirror {
         try (Stream<Path> list = Files.list(metadataDir)) {
             list.filter(p -> roleOf(p).isPresent()).forEach(files::add);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new LocalFileException("cannot use the TUF working copy", e);
         }
         files.sort(Comparator.comparingInt((Path p) -> PUSH_ORDER.indexOf(roleOf(p).orElseThrow()))
                 .thenComparingLong(p -> versionOf(p).orElse(0)));
@@ -206,7 +206,7 @@ public final class OciTrustMirror {
                 if (roleOf(p).isPresent() || name.equals("root.json")) Files.delete(p);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new LocalFileException("cannot use the TUF working copy", e);
         }
     }
 
@@ -218,7 +218,7 @@ public final class OciTrustMirror {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new LocalFileException("cannot use the TUF working copy", e);
         }
     }
 

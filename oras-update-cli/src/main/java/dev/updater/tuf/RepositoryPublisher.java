@@ -1,5 +1,6 @@
 package dev.updater.tuf;
 
+import dev.updater.registry.LocalFileException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +18,6 @@ import dev.updater.schema.tuf.Targets;
 import dev.updater.schema.tuf.Timestamp;
 import dev.updater.schema.tuf.TufJson;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -102,7 +102,7 @@ public final class RepositoryPublisher {
             try {
                 Files.deleteIfExists(staged);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new LocalFileException("cannot use the TUF repository directory " + metadataDir, e);
             }
             throw new TrustStateException("root version " + status.version() + " would not be trusted by clients: "
                     + status.describe() + ". Pass the keys of both the current and the new root (--root-key), or "
@@ -147,7 +147,7 @@ public final class RepositoryPublisher {
         try {
             partial = Metadata.root(Files.readAllBytes(staged));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new LocalFileException("cannot use the TUF repository directory " + metadataDir, e);
         }
         ObjectNode signed = (ObjectNode) partial.json().get("signed");
         byte[] payload = partial.signedBytes();
@@ -167,7 +167,7 @@ public final class RepositoryPublisher {
         try {
             bytes = Files.readAllBytes(staged);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new LocalFileException("cannot use the TUF repository directory " + metadataDir, e);
         }
         Metadata<Root> next = Metadata.root(bytes);
         RootSigningStatus status = new RootSigningStatus(version,
@@ -179,7 +179,7 @@ public final class RepositoryPublisher {
             try {
                 Files.delete(staged);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new LocalFileException("cannot use the TUF repository directory " + metadataDir, e);
             }
         }
         return status;
@@ -248,7 +248,7 @@ public final class RepositoryPublisher {
         } catch (NoSuchFileException e) {
             throw notInitialised();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new LocalFileException("cannot use the TUF repository directory " + metadataDir, e);
         }
     }
 
@@ -313,7 +313,7 @@ public final class RepositoryPublisher {
                     .mapToLong(n -> Long.parseLong(n.substring(0, n.length() - suffix.length())))
                     .max().orElseThrow(this::notInitialised);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new LocalFileException("cannot use the TUF repository directory " + metadataDir, e);
         }
     }
 
@@ -373,7 +373,7 @@ public final class RepositoryPublisher {
             throw new TrustStateException("trust metadata " + metadataDir.resolve(name) + " is missing; the "
                     + "repository is incomplete: restore it or run 'update trust init' on a new one");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new LocalFileException("cannot use the TUF repository directory " + metadataDir, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.updater.tuf;
 
+import dev.updater.registry.LocalFileException;
 import dev.updater.publish.PublishResult;
 import dev.updater.publish.ReleasePublication;
 import dev.updater.registry.ReleaseStore;
@@ -9,7 +10,6 @@ import dev.updater.schema.tuf.SnapshotMetadata;
 import dev.updater.schema.tuf.Targets;
 import dev.updater.schema.tuf.Timestamp;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,7 +55,7 @@ public final class TrustEndorsement implements ReleasePublication.Endorsement {
         try {
             this.dir = workingCopy.isPresent() ? workingCopy.get() : Files.createTempDirectory("update-trust-");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new LocalFileException("cannot create the TUF working copy", e);
         }
         this.publisher = new RepositoryPublisher(dir, Clock.systemUTC());
         this.mirror = new OciTrustMirror(store);

@@ -43,6 +43,23 @@ class LayeringTest {
         "dev.updater.release..", "dev.updater.signing..", "dev.updater.tuf.."};
     private static final String OURS = "dev.updater..";
 
+    /**
+     * Local I/O failures are typed (LocalFileException, exit 7), so none reaches Main as a bare UncheckedIOException
+     * (exit 1, "a bug"). The exceptions: serialising an in-memory JSON tree, and resources inside our own jar (build
+     * info, man-page generation, the start-up training run), where an I/O failure is a broken build.
+     */
+    @ArchTest
+    static final ArchRule local_io_failures_are_typed = noClasses()
+            .that().doNotHaveFullyQualifiedName("dev.updater.schema.Json")
+            .and().doNotHaveFullyQualifiedName("dev.updater.cli.BuildInfo")
+            .and().doNotHaveFullyQualifiedName("dev.updater.cli.ManPagesCommand")
+            .and().doNotHaveFullyQualifiedName("dev.updater.cli.CdsTrainingCommand")
+            .should().callConstructorWhere(com.tngtech.archunit.core.domain.JavaConstructorCall.Predicates.target(
+                    com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
+                            com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo(
+                                    java.io.UncheckedIOException.class))))
+            .because("a disk that refuses us is local state (exit 7) with the path and what to do, not a bug");
+
     /** A new package must be placed in a layer (here and in the list above), or the rules below would miss it. */
     @ArchTest
     static final ArchRule every_package_is_in_a_layer = classes()

@@ -17,7 +17,6 @@ import dev.updater.schema.MediaTypes;
 import dev.updater.schema.OciDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -326,7 +325,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
         try {
             return source.open();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new dev.updater.registry.LocalFileException("cannot read the blob to upload", e);
         }
     }
 
