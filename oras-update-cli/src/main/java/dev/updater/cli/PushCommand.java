@@ -133,6 +133,12 @@ final class PushCommand implements Callable<Integer> {
                     + "what a device downloads otherwise (default: ${DEFAULT-VALUE}).")
     double deltaMaxRatio;
 
+    @Option(names = "--urgency", paramLabel = "critical|normal", defaultValue = "normal",
+            description = "How soon devices install it: normal releases wait for a device's --window, critical ones "
+                    + "(security fixes) install at once. Recorded in the signed release manifest (default: "
+                    + "${DEFAULT-VALUE}).")
+    String urgency;
+
     @Override
     public Integer call() {
         StoreReference ref = store.parse(reference);
@@ -154,7 +160,9 @@ final class PushCommand implements Callable<Integer> {
         }
         PublishRequest request = new PublishRequest(productName(ref), semver, parseTargets(), parseChannels(),
                 createdTime(), Optional.ofNullable(source).or(PushCommand::ciSource),
-                Optional.ofNullable(revision).or(PushCommand::ciRevision), deltaOptions(), parseSize(chunkSize));
+                Optional.ofNullable(revision).or(PushCommand::ciRevision), deltaOptions(), parseSize(chunkSize),
+                dev.updater.rollout.Urgency.parse(urgency).orElseThrow(() -> new UsageException("--urgency is "
+                        + "critical or normal, not " + urgency)));
         Optional<SigningKey> key = signing.load(); // before uploading: a wrong password must cost nothing
         PublishResult result;
         Optional<SignatureEndorsement> signature;

@@ -46,6 +46,8 @@ import picocli.CommandLine.Spec;
             StatusCommand.class,
             RollbackCommand.class,
             TrustCommand.class,
+            RolloutCommand.class,
+            CheckCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -5,6 +5,7 @@ import dev.updater.registry.NotFoundException;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.TransferListener;
 import dev.updater.release.Release;
+import dev.updater.rollout.Urgency;
 import dev.updater.release.ReleaseReader;
 import dev.updater.schema.ChunkDescriptor;
 import dev.updater.schema.Digest;
@@ -231,6 +232,8 @@ public final class Publisher {
         a.put(MediaTypes.ANNOTATION_CREATED, java.time.format.DateTimeFormatter.ISO_INSTANT.format(request.created()));
         request.source().ifPresent(s -> a.put(MediaTypes.ANNOTATION_SOURCE, s));
         request.revision().ifPresent(r -> a.put(MediaTypes.ANNOTATION_REVISION, r));
+        // only when critical: a normal release keeps the bytes (and the digest) it had before urgencies existed
+        if (request.urgency() == Urgency.CRITICAL) a.put(Urgency.ANNOTATION, Urgency.CRITICAL.jsonName());
         return a;
     }
 

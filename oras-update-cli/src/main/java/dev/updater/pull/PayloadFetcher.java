@@ -43,6 +43,8 @@ public final class PayloadFetcher {
             return downloader.download(new OciDescriptor(payload.mediaType(), payload.digest(), payload.size()),
                     options.downloadsDir(), label);
         }
+        Path joined = options.downloadsDir().resolve(payload.digest().hex() + ".joined");
+        if (isComplete(joined, payload)) return joined; // prefetched earlier: its chunks are gone
         List<Path> parts = new ArrayList<>();
         int n = payload.chunks().size();
         for (int i = 0; i < n; i++) {
@@ -51,6 +53,20 @@ public final class PayloadFetcher {
                     options.downloadsDir(), label + " (chunk " + (i + 1) + "/" + n + ")"));
         }
         return join(payload, parts);
+    }
+
+    private static boolean isComplete(Path file, TargetPayload payload) {
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) != payload.size()) return false;
+            MessageDigest sha = Digest.newMessageDigest();
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buf = new byte[1 << 16];
+                for (int r; (r = in.read(buf)) > 0; ) sha.update(buf, 0, r);
+            }
+            return Digest.fromBytes(sha.digest()).equals(payload.digest());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private Path join(TargetPayload payload, List<Path> parts) {
