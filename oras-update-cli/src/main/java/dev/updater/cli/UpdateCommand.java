@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
             StatusCommand.class,
             RollbackCommand.class,
             TrustCommand.class,
+            PromoteCommand.class,
             RolloutCommand.class,
             CheckCommand.class,
             CompletionCommand.class,

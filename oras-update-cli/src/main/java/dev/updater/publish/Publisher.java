@@ -13,6 +13,7 @@ import dev.updater.schema.ImageManifest;
 import dev.updater.schema.MediaTypes;
 import dev.updater.schema.OciDescriptor;
 import dev.updater.schema.RepositoryTags;
+import dev.updater.schema.SemVer;
 import dev.updater.schema.TargetPayload;
 import dev.updater.schema.UpdateManifest;
 import java.io.IOException;
@@ -169,6 +170,24 @@ public final class Publisher {
         Digest digest = store.pushManifest(manifestBytes, MediaTypes.OCI_MANIFEST, Digest.of(manifestBytes).toString());
         return new PublishResult(digest, update, tagsToMove(request), false, uploaded, skipped, bytes,
                 patchMaker.reports());
+    }
+
+    /**
+     * The release published as {@code version}, as a staged result whose tags to move are {@code channels} (its
+     * version tag is already on it): what a promotion endorses and tags.
+     *
+     * @throws NotFoundException when no release has that version
+     */
+    public PublishResult existing(SemVer version, List<String> channels) {
+        Release release = ReleaseReader.read(store, RepositoryTags.versionTag(version));
+        if (!release.update().version().equals(version)) {
+            throw new VersionConflictException("the tag " + RepositoryTags.versionTag(version) + " of "
+                    + store.describe() + " holds version " + release.update().version() + ", not " + version
+                    + "; nothing was changed");
+        }
+        List<String> tags = new ArrayList<>(List.of(RepositoryTags.versionTag(version)));
+        tags.addAll(channels);
+        return new PublishResult(release.digest(), release.update(), tags, true, 0, 0, 0, List.of());
     }
 
     private static List<String> tagsToMove(PublishRequest request) {
