@@ -3,6 +3,7 @@ package dev.updater.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.install.InstallLayout;
 import dev.updater.install.Installer;
+import dev.updater.pull.CheapPoll;
 import dev.updater.pull.DeviceContext;
 import dev.updater.pull.DevicePull;
 import dev.updater.pull.DeviceUpdater;
@@ -36,6 +37,10 @@ import picocli.CommandLine.Spec;
             "  not-eligible  the rollout does not include this device (yet), is halted, or its policy is not "
                     + "signed as required",
             "Every successful check exits 0, whatever the status.",
+            "",
+            "Polls are cheap: when nothing changed since the last check, it sends only HEAD requests (the tag; "
+                    + "with TUF the root probe and tuf-timestamp) and downloads no blob; the digests seen last are "
+                    + "kept in the state directory (poll/).",
             ""},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -89,22 +94,24 @@ final class CheckCommand implements Callable<Integer> {
         DevicePull request = new DevicePull(ref, release, target, trust.policy(), tuf.settings(
                 TrustBootstrapCommand.trustDir(installRoot.orElse(null), stateDir)), Optional.empty());
         DeviceContext context = device.context(state, current, false);
-        UpdateDecision decision;
+        CheapPoll.Polled polled;
         try (ReleaseStore s = store.open(ref)) {
-            decision = new DeviceUpdater(s, PullOptions.defaults(state)).decide(request, context).decision();
+            polled = new CheapPoll(s, new DeviceUpdater(s, PullOptions.defaults(state)), state).decide(request,
+                    context);
         }
+        UpdateDecision decision = polled.decision();
         decision.warning().ifPresent(w -> spec.commandLine().getErr().println("update: warning: "
                 + UntrustedText.escapeAll(w)));
-        print(spec.commandLine().getOut(), decision, context, current);
-        return ExitCode.OK;
-    }
-
-    private void print(PrintWriter out, UpdateDecision d, DeviceContext context, Optional<SemVer> current) {
-        if (!json) {
-            out.println(d.status().jsonName() + ": " + d.candidate().version() + ": " + d.reason());
-            return;
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode n = toJson(decision, context, current);
+            n.put("pollCache", polled.cacheHit() ? "hit" : "miss");
+            JsonOutput.print(out, n);
+        } else {
+            out.println(decision.status().jsonName() + ": " + decision.candidate().version() + ": "
+                    + decision.reason());
         }
-        JsonOutput.print(out, toJson(d, context, current));
+        return ExitCode.OK;
     }
 
     static ObjectNode toJson(UpdateDecision d, DeviceContext context, Optional<SemVer> current) {
