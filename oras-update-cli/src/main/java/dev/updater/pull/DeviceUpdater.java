@@ -62,7 +62,7 @@ public final class DeviceUpdater {
      */
     public long prefetch(Decided decided, String target) {
         TargetPayload payload = decided.release().target(target);
-        new PayloadFetcher(store, options).fetch(payload, "prefetch " + target);
+        new PayloadFetcher(store, options).prefetch(payload, "prefetch " + target);
         return payload.size();
     }
 

@@ -35,6 +35,26 @@ public final class PayloadFetcher {
         this.options = options;
     }
 
+    /**
+     * Downloads and verifies every blob of the payload (the whole payload, or each chunk) and leaves them as the
+     * resumable, complete downloads of the downloads directory, which an install keeps: the later {@link #fetch}
+     * finds them complete and downloads nothing.
+     */
+    public void prefetch(TargetPayload payload, String label) {
+        BlobDownloader downloader = new BlobDownloader(store, options.transferAttempts(), options.stallMillis(),
+                options.listener());
+        if (!payload.isChunked()) {
+            downloader.download(new OciDescriptor(payload.mediaType(), payload.digest(), payload.size()),
+                    options.downloadsDir(), label);
+            return;
+        }
+        for (int i = 0; i < payload.chunks().size(); i++) {
+            ChunkDescriptor c = payload.chunks().get(i);
+            downloader.download(new OciDescriptor(MediaTypes.PAYLOAD_CHUNK, c.digest(), c.size()),
+                    options.downloadsDir(), label + " (chunk " + (i + 1) + "/" + payload.chunks().size() + ")");
+        }
+    }
+
     /** The verified payload file (named by digest inside the downloads directory); the caller moves or deletes it. */
     public Path fetch(TargetPayload payload, String label) {
         BlobDownloader downloader = new BlobDownloader(store, options.transferAttempts(), options.stallMillis(),
@@ -43,8 +63,6 @@ public final class PayloadFetcher {
             return downloader.download(new OciDescriptor(payload.mediaType(), payload.digest(), payload.size()),
                     options.downloadsDir(), label);
         }
-        Path joined = options.downloadsDir().resolve(payload.digest().hex() + ".joined");
-        if (isComplete(joined, payload)) return joined; // prefetched earlier: its chunks are gone
         List<Path> parts = new ArrayList<>();
         int n = payload.chunks().size();
         for (int i = 0; i < n; i++) {
@@ -53,20 +71,6 @@ public final class PayloadFetcher {
                     options.downloadsDir(), label + " (chunk " + (i + 1) + "/" + n + ")"));
         }
         return join(payload, parts);
-    }
-
-    private static boolean isComplete(Path file, TargetPayload payload) {
-        try {
-            if (!Files.isRegularFile(file) || Files.size(file) != payload.size()) return false;
-            MessageDigest sha = Digest.newMessageDigest();
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buf = new byte[1 << 16];
-                for (int r; (r = in.read(buf)) > 0; ) sha.update(buf, 0, r);
-            }
-            return Digest.fromBytes(sha.digest()).equals(payload.digest());
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private Path join(TargetPayload payload, List<Path> parts) {
