@@ -111,8 +111,9 @@ class UpdateDecisionTest {
     @Test
     void rolloutDecidesBeforeTheWindow() {
         double position = RolloutEligibility.position(RELEASE.toString(), DEVICE);
-        Candidate in = candidate(Urgency.NORMAL, signed(Math.min(100, position + 0.001), Optional.empty()));
-        Candidate out = candidate(Urgency.NORMAL, signed(position, Optional.empty()));
+        // percentages have two decimals: the next one above the device's position admits it, the one at or below not
+        Candidate in = candidate(Urgency.NORMAL, signed((Math.floor(position * 100) + 1) / 100, Optional.empty()));
+        Candidate out = candidate(Urgency.NORMAL, signed(Math.floor(position * 100) / 100, Optional.empty()));
         assertEquals(Status.AVAILABLE, status(in, device("2026-06-01T03:00:00", List.of("02:00-04:00"))));
         assertEquals(Status.DEFERRED, status(in, device("2026-06-01T12:00:00", List.of("02:00-04:00"))));
         assertEquals(Status.NOT_ELIGIBLE, status(out, device("2026-06-01T03:00:00", List.of("02:00-04:00"))));
