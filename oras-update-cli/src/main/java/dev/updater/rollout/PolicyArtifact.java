@@ -86,8 +86,9 @@ public record PolicyArtifact(Digest release, Map<String, RolloutPolicy> channels
         JsonReader r = JsonReader.root(root, "rollout policy").onlyFields(java.util.Set.of("release", "channels"));
         Map<String, RolloutPolicy> channels = new TreeMap<>();
         JsonReader c = r.object("channels");
-        root.get("channels").fields().forEachRemaining(e -> channels.put(e.getKey(),
-                RolloutPolicy.fromJson(e.getValue(), c.path(e.getKey()))));
+        for (Map.Entry<String, JsonNode> e : root.get("channels").properties()) {
+            channels.put(e.getKey(), RolloutPolicy.fromJson(e.getValue(), c.path(e.getKey())));
+        }
         return new PolicyArtifact(r.digest("release"), channels);
     }
 }

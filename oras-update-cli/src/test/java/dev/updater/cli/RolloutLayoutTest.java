@@ -3,9 +3,22 @@ package dev.updater.cli;
 import static dev.updater.cli.RolloutRegistryTest.json;
 import static dev.updater.cli.RolloutRegistryTest.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.updater.registry.BlobSource;
+import dev.updater.registry.ReleaseStore;
+import dev.updater.registry.ReleaseStores;
+import dev.updater.registry.StoreReference;
+import dev.updater.rollout.PolicyArtifact;
+import dev.updater.schema.Digest;
+import dev.updater.schema.ImageManifest;
+import dev.updater.schema.MediaTypes;
+import dev.updater.schema.OciDescriptor;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import dev.updater.rollout.DeviceId;
 import dev.updater.rollout.RolloutEligibility;
 import dev.updater.rollout.RolloutPolicy;
@@ -53,6 +66,39 @@ class RolloutLayoutTest {
         JsonNode byVersion = json(ok("check", layout + ":1.0.0", "--target", "t", "--device-id", "layout-0",
                 "--state-dir", dir.resolve("state").toString(), "--json"));
         assertEquals("available", byVersion.path("status").asText(), byVersion::toString);
+    }
+
+    @Test
+    void a_policy_artifact_that_is_malformed_or_for_another_release_is_ignored_with_a_warning() throws Exception {
+        String layout = "oci:" + dir.resolve("releases");
+        Path file = dir.resolve("app");
+        Files.write(file, new byte[] {4, 5, 6});
+        ok("push", layout, "--version", "1.0.0", "--target", "t=" + file, "--channel", "stable", "--quiet");
+        String state = dir.resolve("state").toString();
+        try (ReleaseStore store = ReleaseStores.open(StoreReference.parse(layout), ReleaseStores.Options.defaults())) {
+            Digest release = store.resolve("stable").digest();
+            Digest other = Digest.of(new byte[] {9});
+            for (byte[] document : new byte[][] {
+                new PolicyArtifact(other, Map.of("stable", new RolloutPolicy(100, "s", Optional.empty())))
+                        .documentBytes(),
+                "{\"release\": \"\u001b[31mnot a digest\", \"channels\": {}}".getBytes(StandardCharsets.UTF_8)}) {
+                OciDescriptor layer = new OciDescriptor(PolicyArtifact.ARTIFACT_TYPE, Digest.of(document),
+                        document.length);
+                store.pushBlob(layer, BlobSource.of(document));
+                byte[] empty = "{}".getBytes(StandardCharsets.US_ASCII);
+                store.pushBlob(new OciDescriptor(MediaTypes.OCI_EMPTY, Digest.of(empty), empty.length),
+                        BlobSource.of(empty));
+                byte[] manifest = new ImageManifest(Optional.of(PolicyArtifact.ARTIFACT_TYPE), new OciDescriptor(
+                        MediaTypes.OCI_EMPTY, Digest.of(empty), empty.length), List.of(layer), Optional.empty(),
+                        Map.of()).toBytes();
+                store.pushManifest(manifest, MediaTypes.OCI_MANIFEST, PolicyArtifact.tagFor(release));
+                CliRunner.Result r = ok("check", layout + ":stable", "--target", "t", "--device-id", "d-1",
+                        "--state-dir", state, "--json");
+                assertEquals("not-eligible", json(r).path("status").asText(), r::toString);
+                assertTrue(r.err().contains("update: warning: the rollout policy of 1.0.0 is ignored"), r::toString);
+                assertFalse(r.err().contains("\u001b") || r.out().contains("\u001b"), r::toString);
+            }
+        }
     }
 
     @Test
