@@ -81,8 +81,7 @@ final class PromoteCommand implements Callable<Integer> {
                 throw new UsageException("channel '" + c + "' cannot be used: " + problem);
             });
         }
-        rollout.refuseOrphans();
-        Optional<RolloutRequest> staged = rollout.present() ? Optional.of(rollout.request()) : Optional.empty();
+        Optional<RolloutRequest> staged = rollout.staged(targets);
         Optional<SigningKey> key = signing.load(); // before anything is written
         PublishResult result;
         try (ReleaseStore s = store.openForPush(ref)) {

@@ -74,6 +74,9 @@ final class PushCommand implements Callable<Integer> {
     @Mixin
     TufPushOptions tufPush;
 
+    @Mixin
+    RolloutOptions rollout;
+
     @Parameters(index = "0", paramLabel = "REPOSITORY",
             description = "Where to publish: host[:port]/repo or oci:PATH (a layout directory, created if missing).")
     String reference;
@@ -163,16 +166,21 @@ final class PushCommand implements Callable<Integer> {
                 Optional.ofNullable(revision).or(PushCommand::ciRevision), deltaOptions(), parseSize(chunkSize),
                 dev.updater.rollout.Urgency.parse(urgency).orElseThrow(() -> new UsageException("--urgency is "
                         + "critical or normal, not " + urgency)));
+        Optional<dev.updater.rollout.RolloutRequest> staged = rollout.staged(request.channels());
         Optional<SigningKey> key = signing.load(); // before uploading: a wrong password must cost nothing
         PublishResult result;
         Optional<SignatureEndorsement> signature;
         Optional<TrustEndorsement> trust;
         try (ReleaseStore s = store.openForPush(ref, Optional.ofNullable(mountFrom))) {
             signature = key.map(k -> new SignatureEndorsement(s, ref.storeName(), k));
-            trust = tufPush.prepare(s, request.channels()); // keys and trust checked before uploading
+            trust = tufPush.prepare(s, request.channels(), staged); // keys and trust checked before uploading
             List<ReleasePublication.Endorsement> endorsements = new ArrayList<>();
             signature.ifPresent(endorsements::add);
             trust.ifPresent(endorsements::add);
+            if (trust.isEmpty()) {
+                staged.ifPresent(r -> endorsements.add(new dev.updater.rollout.PolicyEndorsement(s, request.channels(),
+                        r, key, ref.storeName())));
+            }
             result = new ReleasePublication(s, progress.listener(json, spec.commandLine().getOut(),
                     spec.commandLine().getErr())).publish(request, new ReleasePublication.Policy(allowChannelDowngrade),
                     endorsements);

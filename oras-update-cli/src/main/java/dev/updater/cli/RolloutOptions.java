@@ -42,6 +42,14 @@ public final class RolloutOptions {
         }
     }
 
+    /** The rollout a push or promote starts its channels at, if --percent was given (then a channel is needed). */
+    Optional<RolloutRequest> staged(java.util.List<String> channels) {
+        refuseOrphans();
+        if (!present()) return Optional.empty();
+        if (channels.isEmpty()) throw new UsageException("--percent rolls out a channel: give --channel too");
+        return Optional.of(request());
+    }
+
     /** Refuses --salt and --start without --percent: they would be ignored. */
     void refuseOrphans() {
         if (percent == null && (salt != null || start != null)) {

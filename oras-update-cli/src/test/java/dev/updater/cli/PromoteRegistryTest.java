@@ -141,6 +141,13 @@ class PromoteRegistryTest {
                 state.toString(), "--device-id", "d-1", "--json", "--plain-http");
         assertEquals(ExitCode.NOT_FOUND, noLts.exitCode(), noLts::toString);
 
+        // a push with --percent signs its channel entry's rollout in the same targets version
+        push(repo, "2.0.0", 2, with(trust, "--channel", "stable", "--percent", "10"));
+        JsonNode pushed = json(ok("check", repo + ":stable", "--target", "t", "--state-dir", state.toString(),
+                "--device-id", "d-1", "--json", "--plain-http"));
+        assertEquals("2.0.0", pushed.path("candidateVersion").asText(), pushed::toString);
+        assertEquals(1000, pushed.path("rollout").path("basisPoints").asInt(), pushed::toString);
+
         // without --trust-keys on a repository with trust: refused, as a push is
         CliRunner.Result untrusted = CliRunner.run("promote", repo + ":1.0.0", "--channel", "lts", "--plain-http");
         assertEquals(ExitCode.STATE, untrusted.exitCode(), untrusted::toString);

@@ -62,6 +62,15 @@ class RolloutLayoutTest {
                 "--state-dir", dir.resolve("state").toString(), "--json"));
         assertEquals("not-eligible", later.path("status").asText(), later::toString);
         assertTrue(later.path("reason").asText().contains("starts at 2999-01-01T00:00:00Z"), later::toString);
+        // a push can start its channel as a staged rollout: the policy is in place before the tag moves
+        Path file2 = dir.resolve("app2");
+        Files.write(file2, new byte[] {7, 8, 9});
+        ok("push", layout, "--version", "1.1.0", "--target", "t=" + file2, "--channel", "stable", "--percent", "0",
+                "--quiet");
+        JsonNode halted = json(ok("check", layout + ":stable", "--target", "t", "--device-id", "layout-0",
+                "--state-dir", dir.resolve("state").toString(), "--json"));
+        assertEquals("1.1.0", halted.path("candidateVersion").asText(), halted::toString);
+        assertEquals("not-eligible", halted.path("status").asText(), halted::toString);
         // a version pull has no channel, so no rollout
         JsonNode byVersion = json(ok("check", layout + ":1.0.0", "--target", "t", "--device-id", "layout-0",
                 "--state-dir", dir.resolve("state").toString(), "--json"));
@@ -102,8 +111,9 @@ class RolloutLayoutTest {
     }
 
     @Test
-    void bad_rollout_requests_are_usage_errors_before_anything_is_written() {
+    void bad_rollout_requests_are_usage_errors_before_anything_is_written() throws Exception {
         String layout = "oci:" + dir.resolve("none");
+        Files.write(dir.resolve("x"), new byte[] {1});
         for (String[] args : new String[][] {
             {"rollout", layout, "--channel", "stable", "--percent", "101"},
             {"rollout", layout, "--channel", "stable", "--percent", "12.345"},
@@ -113,11 +123,13 @@ class RolloutLayoutTest {
             {"rollout", layout, "--channel", "stable"},
             {"promote", layout + ":stable", "--channel", "beta"},
             {"promote", layout + ":1.0.0", "--channel", "beta", "--salt", "s"},
+            {"push", layout, "--version", "1.0.0", "--target", "t=" + dir.resolve("x"), "--percent", "5"},
             {"check", layout + ":stable", "--target", "t", "--device-id", "bad id"},
             {"check", layout + ":stable", "--target", "t", "--install-root", dir.toString(), "--state-dir",
                 dir.toString()}}) {
             CliRunner.Result r = CliRunner.run(args);
             assertEquals(ExitCode.USAGE, r.exitCode(), () -> String.join(" ", args) + "\n" + r);
+            if (args[0].equals("push")) assertTrue(r.err().contains("give --channel too"), r::toString);
         }
         assertTrue(Files.notExists(dir.resolve("none")), "nothing was created");
     }
