@@ -90,6 +90,9 @@ final class PullCommand implements Callable<Integer> {
     @Mixin
     InstallPolicyOptions policy;
 
+    @Mixin
+    DeviceOptions device;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "REF",
             description = "The release: host[:port]/repo:TAG, host[:port]/repo@sha256:HEX, or oci:PATH:TAG.")
     String reference;
@@ -147,6 +150,11 @@ final class PullCommand implements Callable<Integer> {
                     + "in DIR/.updater/downloads.")
     Path stateDir;
 
+    @Option(names = "--prefetch",
+            description = "With --install-root, when a --window defers the install: download and verify the payload "
+                    + "now into the state directory, so the install inside the window downloads no payload.")
+    boolean prefetch;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -186,10 +194,11 @@ final class PullCommand implements Callable<Integer> {
 
     /** Options about installing a new version; --rollback installs none. */
     private static final String[] NEW_VERSION_OPTIONS = {"--health-cmd", "--health-timeout", "--allow-downgrade",
-        "--allow-prerelease", "--retries"};
+        "--allow-prerelease", "--retries", "--device-id", "--window", "--prefetch"};
     /** Options that change how a payload is installed; with --output they would be silently ignored. */
     private static final String[] INSTALL_ONLY_OPTIONS = {"--install-root", "--health-cmd", "--health-timeout",
-        "--allow-downgrade", "--allow-prerelease", "--retries", "--lock-timeout", "--keep", "--keep-mib"};
+        "--allow-downgrade", "--allow-prerelease", "--retries", "--lock-timeout", "--keep", "--keep-mib",
+        "--device-id", "--window", "--prefetch"};
     /** Options that say what to fetch and how to trust it; --rollback fetches nothing. */
     private static final String[] FETCH_OPTIONS = {"--channel", "--base", "--state-dir", "--key", "--threshold",
         "--rekor-key", "--trusted-root", "--certificate-identity", "--certificate-oidc-issuer", "--tuf", "--product"};
@@ -253,7 +262,15 @@ final class PullCommand implements Callable<Integer> {
             try (ReleaseStore s = store.open(ref)) {
                 PullOptions options = PullOptions.defaults(installRoot.resolve(".updater"))
                         .withListener(progress.listener(json, out, spec.commandLine().getErr()));
-                DeviceUpdater.Installed installed = new DeviceUpdater(s, options).install(installer, request);
+                DeviceUpdater updater = new DeviceUpdater(s, options);
+                DeviceUpdater.Decided decided = updater.decide(request, device.context(installer.layout().stateDir(),
+                        installer.status().currentVersion(), allowDowngrade));
+                if (!DeviceUpdate.installs(decided.decision())) {
+                    DeviceUpdate.reportNotInstalled(decided, prefetch ? Optional.of(updater::prefetch)
+                            : Optional.empty(), target, json, out, spec.commandLine().getErr());
+                    return ExitCode.OK;
+                }
+                DeviceUpdater.Installed installed = updater.install(installer, request, decided.release());
                 print(out, ref, installed.release().release(), installed.result(), installed.fetch());
             }
         }

@@ -74,6 +74,9 @@ final class PushCommand implements Callable<Integer> {
     @Mixin
     TufPushOptions tufPush;
 
+    @Mixin
+    RolloutOptions rollout;
+
     @Parameters(index = "0", paramLabel = "REPOSITORY",
             description = "Where to publish: host[:port]/repo or oci:PATH (a layout directory, created if missing).")
     String reference;
@@ -133,6 +136,12 @@ final class PushCommand implements Callable<Integer> {
                     + "what a device downloads otherwise (default: ${DEFAULT-VALUE}).")
     double deltaMaxRatio;
 
+    @Option(names = "--urgency", paramLabel = "critical|normal", defaultValue = "normal",
+            description = "How soon devices install it: normal releases wait for a device's --window, critical ones "
+                    + "(security fixes) install at once. Recorded in the signed release manifest (default: "
+                    + "${DEFAULT-VALUE}).")
+    String urgency;
+
     @Override
     public Integer call() {
         StoreReference ref = store.parse(reference);
@@ -154,17 +163,24 @@ final class PushCommand implements Callable<Integer> {
         }
         PublishRequest request = new PublishRequest(productName(ref), semver, parseTargets(), parseChannels(),
                 createdTime(), Optional.ofNullable(source).or(PushCommand::ciSource),
-                Optional.ofNullable(revision).or(PushCommand::ciRevision), deltaOptions(), parseSize(chunkSize));
+                Optional.ofNullable(revision).or(PushCommand::ciRevision), deltaOptions(), parseSize(chunkSize),
+                dev.updater.rollout.Urgency.parse(urgency).orElseThrow(() -> new UsageException("--urgency is "
+                        + "critical or normal, not " + urgency)));
+        Optional<dev.updater.rollout.RolloutRequest> staged = rollout.staged(request.channels());
         Optional<SigningKey> key = signing.load(); // before uploading: a wrong password must cost nothing
         PublishResult result;
         Optional<SignatureEndorsement> signature;
         Optional<TrustEndorsement> trust;
         try (ReleaseStore s = store.openForPush(ref, Optional.ofNullable(mountFrom))) {
             signature = key.map(k -> new SignatureEndorsement(s, ref.storeName(), k));
-            trust = tufPush.prepare(s, request.channels()); // keys and trust checked before uploading
+            trust = tufPush.prepare(s, request.channels(), staged); // keys and trust checked before uploading
             List<ReleasePublication.Endorsement> endorsements = new ArrayList<>();
             signature.ifPresent(endorsements::add);
             trust.ifPresent(endorsements::add);
+            if (trust.isEmpty()) {
+                staged.ifPresent(r -> endorsements.add(new dev.updater.signing.PolicyEndorsement(s, request.channels(),
+                        r, key, ref.storeName())));
+            }
             result = new ReleasePublication(s, progress.listener(json, spec.commandLine().getOut(),
                     spec.commandLine().getErr())).publish(request, new ReleasePublication.Policy(allowChannelDowngrade),
                     endorsements);

@@ -4,6 +4,8 @@ import dev.updater.install.InstallStatus;
 import dev.updater.install.Installer;
 import dev.updater.install.JournalEntry;
 import dev.updater.install.Snapshot;
+import dev.updater.rollout.DeviceId;
+import dev.updater.rollout.DeviceIdentity;
 import dev.updater.schema.SemVer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -15,8 +17,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {
-            "Show what an install root runs: the current version and its payload digest, the snapshots that "
-                    + "'update rollback' can return to, the last event, and any pending journal.",
+            "Show what an install root runs: its device id (for rollouts), the current version and its payload "
+                    + "digest, the snapshots that 'update rollback' can return to, the last event, and any pending "
+                    + "journal.",
             "",
             "Reads only: it takes no lock and changes nothing, so it also works while an update runs. A pending "
                     + "journal means an operation is running or was interrupted (power cut, kill); the next "
@@ -38,12 +41,18 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         InstallStatus status = Installer.inspect(root.requireRoot());
+        java.util.Optional<DeviceId> deviceId = DeviceIdentity.read(
+                new dev.updater.install.InstallLayout(root.requireRoot()).stateDir());
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
-            JsonOutput.print(out, status.toJson());
+            com.fasterxml.jackson.databind.node.ObjectNode n = status.toJson();
+            deviceId.ifPresent(id -> n.put("deviceId", id.value()));
+            JsonOutput.print(out, n);
             return ExitCode.OK;
         }
         out.println("Install root: " + status.installRoot());
+        out.println("Device id:    " + deviceId.map(DeviceId::value)
+                .orElse("(none yet: the first 'update check' or 'update pull' creates it)"));
         out.println("Current:      " + status.currentVersion().map(SemVer::toString).orElse("(none installed)")
                 + status.currentDigest().map(d -> "  " + d).orElse(""));
         if (status.snapshots().isEmpty()) {

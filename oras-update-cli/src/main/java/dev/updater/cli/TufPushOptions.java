@@ -35,6 +35,12 @@ public final class TufPushOptions {
      * trust is refused unless --no-trust says so.
      */
     Optional<TrustEndorsement> prepare(ReleaseStore store, List<String> channels) {
+        return prepare(store, channels, Optional.empty());
+    }
+
+    /** As {@link #prepare(ReleaseStore, List)}, signing {@code rollout} into each channel's entry. */
+    Optional<TrustEndorsement> prepare(ReleaseStore store, List<String> channels,
+            Optional<dev.updater.rollout.RolloutRequest> rollout) {
         if (keys == null) {
             if (workingCopy != null) throw new UsageException("--trust-repo needs --trust-keys");
             if (!noTrust && OciTrustMirror.hasTrust(store)) {
@@ -45,6 +51,6 @@ public final class TufPushOptions {
             return Optional.empty();
         }
         if (noTrust) throw new UsageException("--no-trust and --trust-keys contradict each other: give one");
-        return Optional.of(new TrustEndorsement(store, keys, Optional.ofNullable(workingCopy), channels));
+        return Optional.of(new TrustEndorsement(store, keys, Optional.ofNullable(workingCopy), channels, rollout));
     }
 }

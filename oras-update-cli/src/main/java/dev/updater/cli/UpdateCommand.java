@@ -48,6 +48,9 @@ import picocli.CommandLine.Spec;
             TrustCommand.class,
             LoginCommand.class,
             LogoutCommand.class,
+            PromoteCommand.class,
+            RolloutCommand.class,
+            CheckCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
         })

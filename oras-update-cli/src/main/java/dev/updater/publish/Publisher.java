@@ -6,6 +6,7 @@ import dev.updater.registry.NotFoundException;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.TransferListener;
 import dev.updater.release.Release;
+import dev.updater.rollout.Urgency;
 import dev.updater.release.ReleaseReader;
 import dev.updater.schema.ChunkDescriptor;
 import dev.updater.schema.Digest;
@@ -13,6 +14,7 @@ import dev.updater.schema.ImageManifest;
 import dev.updater.schema.MediaTypes;
 import dev.updater.schema.OciDescriptor;
 import dev.updater.schema.RepositoryTags;
+import dev.updater.schema.SemVer;
 import dev.updater.schema.TargetPayload;
 import dev.updater.schema.UpdateManifest;
 import java.io.IOException;
@@ -170,6 +172,24 @@ public final class Publisher {
                 patchMaker.reports());
     }
 
+    /**
+     * The release published as {@code version}, as a staged result whose tags to move are {@code channels} (its
+     * version tag is already on it): what a promotion endorses and tags.
+     *
+     * @throws NotFoundException when no release has that version
+     */
+    public PublishResult existing(SemVer version, List<String> channels) {
+        Release release = ReleaseReader.read(store, RepositoryTags.versionTag(version));
+        if (!release.update().version().equals(version)) {
+            throw new VersionConflictException("the tag " + RepositoryTags.versionTag(version) + " of "
+                    + store.describe() + " holds version " + release.update().version() + ", not " + version
+                    + "; nothing was changed");
+        }
+        List<String> tags = new ArrayList<>(List.of(RepositoryTags.versionTag(version)));
+        tags.addAll(channels);
+        return new PublishResult(release.digest(), release.update(), tags, true, 0, 0, 0, List.of());
+    }
+
     private static List<String> tagsToMove(PublishRequest request) {
         List<String> tags = new ArrayList<>(List.of(RepositoryTags.versionTag(request.version())));
         tags.addAll(request.channels());
@@ -231,6 +251,8 @@ public final class Publisher {
         a.put(MediaTypes.ANNOTATION_CREATED, java.time.format.DateTimeFormatter.ISO_INSTANT.format(request.created()));
         request.source().ifPresent(s -> a.put(MediaTypes.ANNOTATION_SOURCE, s));
         request.revision().ifPresent(r -> a.put(MediaTypes.ANNOTATION_REVISION, r));
+        // only when critical: a normal release keeps the bytes (and the digest) it had before urgencies existed
+        if (request.urgency() == Urgency.CRITICAL) a.put(Urgency.ANNOTATION, Urgency.CRITICAL.jsonName());
         return a;
     }
 

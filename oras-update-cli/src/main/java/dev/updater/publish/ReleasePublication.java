@@ -18,7 +18,8 @@ import java.util.Optional;
  *   <li><b>tags</b>: only then the version tag and the channel tags move.</li>
  * </ol>
  * A failure or a kill at any step leaves every tag where it was; what was staged (blobs, an untagged manifest) is
- * harmless and a re-run completes the push.
+ * harmless and a re-run completes the push. {@link #promote} is the same transaction for a release that is already
+ * published: nothing is staged.
  */
 public final class ReleasePublication {
     /**
@@ -27,6 +28,12 @@ public final class ReleasePublication {
      */
     public interface Endorsement {
         void check();
+
+        /**
+         * For a promotion, before anything is written: the existing release is the one this endorsement vouches for
+         * (its signature, its signed version entry), so a version tag moved by someone else is not promoted.
+         */
+        default void checkExisting(PublishResult existing) {}
 
         void endorse(PublishResult staged);
     }
@@ -53,6 +60,25 @@ public final class ReleasePublication {
         for (Endorsement e : endorsements) e.endorse(staged);
         publisher.moveTags(staged);
         return staged;
+    }
+
+    /**
+     * Moves {@code channels} to the release already published as {@code version}, in the same order as a push but
+     * with nothing to upload: check, then endorse (signature, TUF entries), then the channel tags.
+     *
+     * @throws NotFoundException when the version is not published
+     */
+    public PublishResult promote(SemVer version, List<String> channels, Policy policy,
+            List<Endorsement> endorsements) {
+        for (Endorsement e : endorsements) e.check();
+        if (!policy.allowChannelDowngrade()) {
+            for (String channel : channels) refuseDowngrade(channel, version);
+        }
+        PublishResult existing = publisher.existing(version, channels);
+        for (Endorsement e : endorsements) e.checkExisting(existing);
+        for (Endorsement e : endorsements) e.endorse(existing);
+        publisher.moveTags(existing);
+        return existing;
     }
 
     private void refuseDowngrade(String channel, SemVer version) {

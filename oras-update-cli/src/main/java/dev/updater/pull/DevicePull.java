@@ -1,6 +1,7 @@
 package dev.updater.pull;
 
 import dev.updater.registry.StoreReference;
+import dev.updater.schema.RepositoryTags;
 import dev.updater.signing.TrustPolicy;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -23,6 +24,11 @@ public record DevicePull(StoreReference repository, String release, String targe
         if (signatures == null || tuf == null || base == null) {
             throw new IllegalArgumentException("signatures, tuf and base are required (Optional.empty() for none)");
         }
+    }
+
+    /** The channel the request names (its tag is a channel, not a version or digest): what a rollout applies to. */
+    public Optional<String> channel() {
+        return RepositoryTags.kindOf(release) == RepositoryTags.Kind.CHANNEL ? Optional.of(release) : Optional.empty();
     }
 
     /**

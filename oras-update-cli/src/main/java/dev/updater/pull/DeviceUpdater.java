@@ -1,9 +1,11 @@
 package dev.updater.pull;
 
+import dev.updater.release.PayloadFetcher;
 import dev.updater.install.InstallResult;
 import dev.updater.install.Installer;
 import dev.updater.install.PayloadKind;
 import dev.updater.registry.ReleaseStore;
+import dev.updater.rollout.ChannelPolicy;
 import dev.updater.schema.TargetPayload;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,13 +43,41 @@ public final class DeviceUpdater {
     /** What an install did: the release, the installer's result, and how the payload was fetched (if it was). */
     public record Installed(VerifiedRelease release, InstallResult result, Optional<PullResult.Fetch> fetch) {}
 
+    /** A verified release and what the rollout stage decided about it for this device. */
+    public record Decided(VerifiedRelease release, UpdateDecision decision) {}
+
+    /**
+     * Resolve, verify, read the channel's policy (signed as the device's trust requires) and decide: everything a
+     * check does, with no payload byte read.
+     */
+    public Decided decide(DevicePull request, DeviceContext device) {
+        VerifiedRelease release = VerifiedRelease.verify(store, ResolvedRelease.resolve(store, request),
+                request.signatures());
+        ChannelPolicy policy = ChannelPolicies.read(store, release, request.channel(), request.signatures());
+        return new Decided(release, UpdateDecision.decide(release, request.target(), policy, device));
+    }
+
+    /**
+     * Downloads and verifies the decided release's payload into the download area, where the install inside the
+     * window finds it complete and downloads nothing; returns its size.
+     */
+    public long prefetch(Decided decided, String target) {
+        TargetPayload payload = decided.release().target(target);
+        new PayloadFetcher(store, options.downloadsDir(), options.stallMillis(), options.listener()).prefetch(payload, "prefetch " + target);
+        return payload.size();
+    }
+
     /**
      * Installs the requested target with {@code installer} (already open: it recovered and holds the lock). The
      * base of a patch is {@code --base} when given, else the current version's file of the same name.
      */
     public Installed install(Installer installer, DevicePull request) {
-        VerifiedRelease release = VerifiedRelease.verify(store, ResolvedRelease.resolve(store, request),
-                request.signatures());
+        return install(installer, request, VerifiedRelease.verify(store, ResolvedRelease.resolve(store, request),
+                request.signatures()));
+    }
+
+    /** Installs a release already verified (and decided on) for {@code request}. */
+    public Installed install(Installer installer, DevicePull request, VerifiedRelease release) {
         TargetPayload payload = release.target(request.target());
         Optional<Path> base = request.base().or(() -> installedFile(installer, payload));
         FetchPlan plan = FetchPlan.plan(release, request.target(), base.map(BaseFile::examine));

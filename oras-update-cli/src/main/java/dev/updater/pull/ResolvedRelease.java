@@ -3,9 +3,11 @@ package dev.updater.pull;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.VerifiedManifest;
 import dev.updater.schema.Digest;
+import dev.updater.schema.tuf.TargetFile;
 import dev.updater.tuf.DeviceTrust;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The first stage of a device pull: which release manifest the request names. With a TUF root pinned on the device it
@@ -27,11 +29,13 @@ public final class ResolvedRelease {
     private final VerifiedManifest manifest;
     private final String name;
     private final Route route;
+    private final Optional<TargetFile> trustedEntry;
 
-    private ResolvedRelease(VerifiedManifest manifest, String name, Route route) {
+    private ResolvedRelease(VerifiedManifest manifest, String name, Route route, Optional<TargetFile> trustedEntry) {
         this.manifest = manifest;
         this.name = name;
         this.route = route;
+        this.trustedEntry = trustedEntry;
     }
 
     public static ResolvedRelease resolve(ReleaseStore store, DevicePull request) {
@@ -46,15 +50,15 @@ public final class ResolvedRelease {
                 throw new PullRequestException("--product applies to pulls with TUF trust only");
             }
             return new ResolvedRelease(store.fetchManifest(request.release()), request.release(),
-                    isDigest(request.release()) ? Route.DIGEST : Route.TAG);
+                    isDigest(request.release()) ? Route.DIGEST : Route.TAG, Optional.empty());
         }
         if (isDigest(request.release())) {
             throw new PullRequestException("with TUF trust, pull a version or channel (REPO:TAG), not a digest: the "
                     + "digest is taken from the signed targets metadata");
         }
         String product = tuf.product().orElse(request.repository().baseName().toLowerCase(Locale.ROOT));
-        return new ResolvedRelease(trust.resolve(store, product, request.release()).manifest(), request.release(),
-                Route.TUF);
+        DeviceTrust.TrustedRelease trusted = trust.resolve(store, product, request.release());
+        return new ResolvedRelease(trusted.manifest(), request.release(), Route.TUF, Optional.of(trusted.target()));
     }
 
     private static boolean isDigest(String release) {
@@ -72,6 +76,11 @@ public final class ResolvedRelease {
 
     public Route route() {
         return route;
+    }
+
+    /** The signed TUF targets entry that named the release (its custom fields hold the channel's rollout). */
+    public Optional<TargetFile> trustedEntry() {
+        return trustedEntry;
     }
 
     @Override

@@ -4,7 +4,9 @@ import dev.updater.registry.ReleaseStore;
 import dev.updater.release.Release;
 import dev.updater.release.ReleaseReader;
 import dev.updater.schema.Digest;
+import dev.updater.rollout.Urgency;
 import dev.updater.schema.TargetPayload;
+import dev.updater.schema.tuf.TargetFile;
 import dev.updater.signing.SignatureStore;
 import dev.updater.signing.TrustPolicy;
 import java.util.Optional;
@@ -19,11 +21,14 @@ public final class VerifiedRelease {
     private final Release release;
     private final ResolvedRelease.Route route;
     private final Optional<String> signatures;
+    private final Optional<TargetFile> trustedEntry;
 
-    private VerifiedRelease(Release release, ResolvedRelease.Route route, Optional<String> signatures) {
+    private VerifiedRelease(Release release, ResolvedRelease.Route route, Optional<String> signatures,
+            Optional<TargetFile> trustedEntry) {
         this.release = release;
         this.route = route;
         this.signatures = signatures;
+        this.trustedEntry = trustedEntry;
     }
 
     /**
@@ -36,7 +41,7 @@ public final class VerifiedRelease {
         Digest digest = resolved.manifest().digest();
         Optional<String> signatures = policy.map(p -> new SignatureStore(store).verify(digest, p).summary());
         Release release = ReleaseReader.read(store, resolved.manifest(), resolved.name());
-        return new VerifiedRelease(release, resolved.route(), signatures);
+        return new VerifiedRelease(release, resolved.route(), signatures, resolved.trustedEntry());
     }
 
     public Release release() {
@@ -54,6 +59,16 @@ public final class VerifiedRelease {
 
     public ResolvedRelease.Route route() {
         return route;
+    }
+
+    /** The signed TUF targets entry that named the release, when it was resolved through TUF. */
+    public Optional<TargetFile> trustedEntry() {
+        return trustedEntry;
+    }
+
+    /** How soon the publisher wants it installed (an annotation covered by the release digest). */
+    public Urgency urgency() {
+        return Urgency.of(release.manifest());
     }
 
     /** What the signature check found, when a policy was given. */

@@ -41,6 +41,25 @@ public final class PayloadFetcher {
         this.listener = listener;
     }
 
+    /**
+     * Downloads and verifies every blob of the payload (the whole payload, or each chunk) and leaves them as the
+     * resumable, complete downloads of the downloads directory, which an install keeps: the later {@link #fetch}
+     * finds them complete and downloads nothing.
+     */
+    public void prefetch(TargetPayload payload, String label) {
+        BlobDownloader downloader = new BlobDownloader(store, stallMillis, listener);
+        if (!payload.isChunked()) {
+            downloader.download(new OciDescriptor(payload.mediaType(), payload.digest(), payload.size()),
+                    downloadsDir, label);
+            return;
+        }
+        for (int i = 0; i < payload.chunks().size(); i++) {
+            ChunkDescriptor c = payload.chunks().get(i);
+            downloader.download(new OciDescriptor(MediaTypes.PAYLOAD_CHUNK, c.digest(), c.size()),
+                    downloadsDir, label + " (chunk " + (i + 1) + "/" + payload.chunks().size() + ")");
+        }
+    }
+
     /** The verified payload file (named by digest inside the downloads directory); the caller moves or deletes it. */
     public Path fetch(TargetPayload payload, String label) {
         BlobDownloader downloader = new BlobDownloader(store, stallMillis, listener);

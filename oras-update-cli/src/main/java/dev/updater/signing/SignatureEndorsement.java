@@ -26,6 +26,15 @@ public final class SignatureEndorsement implements ReleasePublication.Endorsemen
     @Override
     public void check() {}
 
+    /**
+     * A promotion moves channels to a release this key signed already: anything else under the version tag (moved
+     * there by someone without the key) is refused before any tag moves.
+     */
+    @Override
+    public void checkExisting(PublishResult existing) {
+        signatures.verify(existing.digest(), KeyPolicy.anyOf(java.util.List.of(key.publicKey())));
+    }
+
     @Override
     public void endorse(PublishResult staged) {
         signed = signatures.sign(staged.digest(), dockerReference, key);

@@ -214,6 +214,12 @@ public final class RepositoryPublisher {
         publishSnapshotAndTimestamp(Optional.of(snapshotKey), timestampKey, TIMESTAMP_EXPIRY);
     }
 
+    /** A copy of the current targets entry for {@code targetPath}, to change and pass to {@link #addTargets}. */
+    public Optional<ObjectNode> targetEntry(String targetPath) {
+        JsonNode entry = currentTargets().signed().json().get("targets").get(targetPath);
+        return entry instanceof ObjectNode object ? Optional.of(object.deepCopy()) : Optional.empty();
+    }
+
     /** Copies a file into {@code targets/} under its consistent-snapshot name and returns its target entry. */
     public ObjectNode storeTargetFile(String targetPath, byte[] content) {
         String sha256 = Digest.of(content).hex();

@@ -1,10 +1,12 @@
 package dev.updater.tuf;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.registry.LocalFileException;
 import dev.updater.publish.PublishResult;
 import dev.updater.publish.ReleasePublication;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.VerifiedManifest;
+import dev.updater.rollout.RolloutRequest;
 import dev.updater.schema.tuf.Root;
 import dev.updater.schema.tuf.SnapshotMetadata;
 import dev.updater.schema.tuf.Targets;
@@ -34,6 +36,7 @@ public final class TrustEndorsement implements ReleasePublication.Endorsement {
     private final boolean temporary;
     private final OciTrustMirror mirror;
     private final RepositoryPublisher publisher;
+    private final Optional<RolloutRequest> rollout;
     private List<String> added = List.of();
 
     /**
@@ -42,8 +45,15 @@ public final class TrustEndorsement implements ReleasePublication.Endorsement {
      * @param workingCopy where to keep the working copy of the metadata (default: a temporary directory)
      */
     public TrustEndorsement(ReleaseStore store, Path keysDir, Optional<Path> workingCopy, List<String> channels) {
+        this(store, keysDir, workingCopy, channels, Optional.empty());
+    }
+
+    /** @param rollout the rollout policy signed into each channel's entry (none: the release is for every device) */
+    public TrustEndorsement(ReleaseStore store, Path keysDir, Optional<Path> workingCopy, List<String> channels,
+            Optional<RolloutRequest> rollout) {
         this.store = store;
         this.channels = List.copyOf(channels);
+        this.rollout = rollout;
         if (!OciTrustMirror.hasTrust(store)) {
             throw new TrustStateException(store.describe() + " has no TUF metadata (no tag tuf-root.1); create it "
                     + "with 'update trust init --registry REF --repo DIR --keys " + keysDir + "'");
@@ -85,11 +95,35 @@ public final class TrustEndorsement implements ReleasePublication.Endorsement {
     @Override
     public void check() {}
 
+    /**
+     * A promotion signs channel entries for the release the signed targets already list under its version: a
+     * version tag moved to another manifest is refused, nothing is signed.
+     */
+    @Override
+    public void checkExisting(PublishResult existing) {
+        String path = ReleaseTargets.versionPath(existing.update().product(), existing.update().version());
+        Optional<String> signed = publisher.targetEntry(path).map(e -> e.path("hashes").path("sha256").asText());
+        if (signed.isEmpty() || !signed.get().equals(existing.digest().hex())) {
+            close();
+            throw new UntrustedReleaseException("the signed TUF targets of " + store.describe() + " list "
+                    + (signed.isEmpty() ? "no '" + path + "'" : "'" + path + "' as sha256:" + signed.get())
+                    + ", but its version tag names " + existing.digest() + "; nothing was changed. Promote only "
+                    + "releases pushed with --trust-keys, and check who moved the tag");
+        }
+    }
+
     @Override
     public void endorse(PublishResult staged) {
         VerifiedManifest manifest = store.fetchManifest(staged.digest().toString());
         var entries = ReleaseTargets.entriesFor(staged.update().product(), staged.update().version(), manifest,
                 staged.update().sortedTargets().keySet(), channels);
+        rollout.ifPresent(r -> {
+            for (String channel : channels) {
+                ObjectNode custom = (ObjectNode) entries.get(ReleaseTargets.channelPath(staged.update().product(),
+                        channel)).get("custom");
+                custom.set("rollout", r.policyFor(staged.digest()).toJson());
+            }
+        });
         try {
             publisher.addTargets(entries, targets, snapshot, timestamp);
             mirror.upload(publisher.metadataDir());

@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 /**
  * The layers of the toolchain, lowest first: {@code manifest-schema} ({@code dev.updater.schema}) <
  * {@code registry-adapter} ({@code dev.updater.registry}) < the engines (delta, install, publish, pull, release,
- * signing, tuf) < {@code cli}. A lower layer never knows a higher one, so an engine can be used (and tested) as a
+ * rollout, signing, tuf) < {@code cli}. A lower layer never knows a higher one, so an engine can be used (and tested) as a
  * library and the CLI stays a thin shell around it.
  *
  * <p>The rules look at main classes of all three modules (this module's test class path holds the other two).
@@ -40,7 +40,7 @@ class LayeringTest {
     private static final String PUBLISH = "dev.updater.publish..";
     private static final String PULL = "dev.updater.pull..";
     private static final String[] ENGINES = {"dev.updater.delta..", "dev.updater.install..", PUBLISH, PULL,
-        "dev.updater.release..", "dev.updater.signing..", "dev.updater.tuf.."};
+        "dev.updater.release..", "dev.updater.rollout..", "dev.updater.signing..", "dev.updater.tuf.."};
     private static final String OURS = "dev.updater..";
 
     /**

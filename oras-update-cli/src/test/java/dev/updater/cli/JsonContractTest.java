@@ -144,6 +144,10 @@ class JsonContractTest {
         JsonNode installed = run("pull", 0, "pull", layout + ":2.0.0", "--target", "linux", "--install-root", root,
                 "--json");
         assertEquals("installed", installed.path("result").asText());
+        JsonNode check = run("check", 0, "check", layout + ":stable", "--target", "linux", "--install-root", root,
+                "--json");
+        assertEquals("up-to-date", check.path("status").asText(), check::toString);
+        run("promote", 0, "promote", layout + ":1.0.0", "--channel", "beta", "--json");
         run("status", 0, "status", "--install-root", root, "--json");
         run("rollback", 0, "rollback", "--install-root", root, "--json");
 

@@ -4,6 +4,7 @@ import dev.updater.schema.Digest;
 import dev.updater.schema.OciDescriptor;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A place where releases live: one repository of a registry, or an OCI image layout directory. Code above this
@@ -17,6 +18,18 @@ public interface ReleaseStore extends AutoCloseable {
 
     /** The digest, media type and size of the manifest a tag or digest names; {@link NotFoundException} if none. */
     OciDescriptor resolve(String tagOrDigest);
+
+    /**
+     * The digest the store says a tag names, without reading the manifest (a registry's HEAD): for noticing that
+     * nothing changed since a verified read, never for trusting anything. Empty when the tag does not exist.
+     */
+    default Optional<Digest> probe(String tag) {
+        try {
+            return Optional.of(resolve(tag).digest());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
 
     /**
      * The exact bytes of a manifest. When asked by digest the bytes are checked against it; when asked by tag the

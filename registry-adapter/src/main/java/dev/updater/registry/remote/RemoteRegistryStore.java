@@ -140,6 +140,24 @@ public final class RemoteRegistryStore implements ReleaseStore {
         return blobs.transfer(blob, offset, guard);
     }
 
+    /**
+     * One HEAD, which registries do not count as a pull: the {@code Docker-Content-Digest} header is compared by the
+     * caller with a digest it verified before, so a false one costs at most a missed or an extra full check. A
+     * registry that sends no such header gets the full GET.
+     */
+    @Override
+    public Optional<Digest> probe(String tag) {
+        HttpResponse<Void> response = http.send(new RegistryHttp.Request("HEAD", uri("manifests/" + tag),
+                Map.of("Accept", MANIFEST_ACCEPT), Optional.empty(), pullScope()), HttpResponse.BodyHandlers
+                        .discarding());
+        if (response.statusCode() == 404) return Optional.empty();
+        Optional<String> claimed = response.headers().firstValue("Docker-Content-Digest");
+        if (response.statusCode() == 200 && claimed.isPresent() && Digest.isValid(claimed.get())) {
+            return Optional.of(Digest.parse(claimed.get()));
+        }
+        return ReleaseStore.super.probe(tag);
+    }
+
     @Override
     public boolean hasBlob(Digest digest) {
         HttpResponse<Void> response = http.send(new RegistryHttp.Request("HEAD", uri("blobs/" + digest), Map.of(),

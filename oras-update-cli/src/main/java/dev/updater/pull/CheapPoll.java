@@ -1,0 +1,100 @@
+package dev.updater.pull;
+
+import dev.updater.registry.ReleaseStore;
+import dev.updater.rollout.PolicyArtifact;
+import dev.updater.schema.Digest;
+import dev.updater.schema.tuf.Metadata;
+import dev.updater.schema.tuf.Root;
+import dev.updater.schema.tuf.Signed;
+import dev.updater.signing.TrustPolicy;
+import dev.updater.tuf.DeviceTrust;
+import dev.updater.tuf.OciMetadataLayout;
+import dev.updater.tuf.TrustedMetadataStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A check that costs almost nothing when nothing changed, for fleets that poll often: registries count manifest
+ * GETs as pulls, so an idle poll sends only HEADs and compares the digests they claim with the ones the last full
+ * check saw (kept by {@link PollCache}). Without TUF: one HEAD of the tag, plus one of the release's policy artifact
+ * when the device is not on the release (the rollout may have widened). With TUF: the root probe (is there a root
+ * N+1?) and one HEAD of {@code tuf-timestamp}, and only while every locally trusted role is unexpired, so a frozen
+ * registry cannot hide an expiry. Anything else — a changed digest, a new root, no or a damaged cache — runs the
+ * full pipeline ({@link DeviceUpdater#decide}) and caches its result. A lying HEAD can only withhold an update,
+ * which a registry can do anyway; it can never make the device install anything.
+ */
+public final class CheapPoll {
+    private final ReleaseStore store;
+    private final DeviceUpdater updater;
+    private final PollCache cache;
+
+    public CheapPoll(ReleaseStore store, DeviceUpdater updater, java.nio.file.Path stateDir) {
+        this.store = store;
+        this.updater = updater;
+        this.cache = new PollCache(stateDir);
+    }
+
+    /** A decision and whether the cache answered it (a hit read no manifest and no blob). */
+    public record Polled(UpdateDecision decision, boolean cacheHit) {}
+
+    public Polled decide(DevicePull request, DeviceContext device) {
+        Instant now = device.clock().instant();
+        DeviceTrust trust = new DeviceTrust(request.tuf().trustDir(), device.clock());
+        boolean tuf = trust.isBootstrapped();
+        String key = PollCache.keyOf(store.describe(), request.release(), request.target(), tuf ? "tuf" : "tag",
+                request.tuf().product().orElse(""), request.signatures().map(TrustPolicy::describe).orElse(""));
+        Optional<Digest> probe = tuf ? probeTrust(request.tuf().trustDir(), now) : store.probe(request.release());
+        Optional<PollCache.Entry> cached = cache.read(key);
+        if (probe.isPresent() && cached.isPresent() && cached.get().probe().equals(probe.get())) {
+            Candidate candidate = cached.get().candidate();
+            UpdateDecision decision = UpdateDecision.decide(candidate, device);
+            boolean policyMayHaveChanged = !tuf && request.channel().isPresent()
+                    && decision.status() != UpdateDecision.Status.UP_TO_DATE;
+            if (!policyMayHaveChanged || policyProbe(candidate.release()).equals(cached.get().policyProbe())) {
+                return new Polled(decision, true);
+            }
+        }
+        // Everything is probed before the full read, so a change in between shows up as a miss next time, never as
+        // a stale hit. Without TUF the tag's claimed digest is the release digest, whose policy tag is known now.
+        boolean withPolicy = !tuf && request.channel().isPresent();
+        Optional<String> policyBefore = withPolicy ? probe.map(this::policyProbe) : Optional.of("");
+        DeviceUpdater.Decided decided = updater.decide(request, device);
+        Candidate candidate = decided.decision().candidate();
+        boolean consistent = tuf || probe.map(candidate.release()::equals).orElse(false);
+        if (probe.isPresent() && policyBefore.isPresent() && consistent) {
+            cache.write(key, new PollCache.Entry(probe.get(), policyBefore.get(), candidate));
+        }
+        return new Polled(decided.decision(), false);
+    }
+
+    private String policyProbe(Digest release) {
+        return store.probe(PolicyArtifact.tagFor(release)).map(Digest::toString).orElse("");
+    }
+
+    /**
+     * The timestamp's claimed digest, or empty when a full refresh is due anyway: a local role expired or a newer
+     * root exists.
+     */
+    private Optional<Digest> probeTrust(java.nio.file.Path trustDir, Instant now) {
+        TrustedMetadataStore local = new TrustedMetadataStore(trustDir);
+        long rootVersion;
+        try {
+            Metadata<Root> root = Metadata.root(local.read(Root.TYPE).orElseThrow());
+            rootVersion = root.signed().version();
+            for (String role : List.of("root", "timestamp", "snapshot", "targets")) {
+                Optional<byte[]> bytes = local.read(role);
+                if (bytes.isEmpty()) return Optional.empty();
+                Signed signed = Metadata.any(bytes.get()).signed();
+                if (signed.isExpired(now)) return Optional.empty();
+            }
+        } catch (RuntimeException e) {
+            return Optional.empty(); // whatever is wrong locally, the full refresh says it properly
+        }
+        if (store.probe(OciMetadataLayout.tagFor(Root.TYPE, OptionalLong.of(rootVersion + 1))).isPresent()) {
+            return Optional.empty();
+        }
+        return store.probe(OciMetadataLayout.tagFor("timestamp", OptionalLong.empty()));
+    }
+}
