@@ -1,6 +1,7 @@
 package dev.updater.cli;
 
 import dev.updater.delta.DeltaEngine;
+import dev.updater.delta.PatchCompression;
 import dev.updater.delta.PatchFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -49,6 +50,11 @@ final class DiffCommand implements Callable<Integer> {
             description = "updater (default) or bsdiff40.")
     String format;
 
+    @Option(names = "--compression", paramLabel = "C", defaultValue = "zstd",
+            description = "Body compression of an updater patch: zstd (default; applies about twenty times faster) "
+                    + "or xz (about 7-9% smaller, slow to apply).")
+    String compression;
+
     @Override
     public Integer call() throws IOException {
         PatchFormat patchFormat = switch (format.toLowerCase(Locale.ROOT)) {
@@ -56,16 +62,27 @@ final class DiffCommand implements Callable<Integer> {
             case "bsdiff40", "bsdiff" -> PatchFormat.BSDIFF40;
             default -> throw new UsageException("unknown patch format '" + format + "': use updater or bsdiff40");
         };
+        PatchCompression bodyCompression;
+        try {
+            bodyCompression = PatchCompression.fromId(compression);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (patchFormat != PatchFormat.UPDATER && spec.commandLine().getParseResult().hasMatchedOption("--compression")) {
+            throw new UsageException("--compression applies to the updater format; bsdiff40 is always bzip2");
+        }
         requireFile(oldFile, "OLD");
         requireFile(newFile, "NEW");
         long started = System.nanoTime();
-        DeltaEngine.diff(oldFile, newFile, patchFile, patchFormat);
+        DeltaEngine.diff(oldFile, newFile, patchFile, patchFormat, bodyCompression);
         long patchSize = Files.size(patchFile);
         long newSize = Files.size(newFile);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%s: %d bytes (%.1f%% of %s's %d bytes), %s format, made in %.1f s%n", patchFile,
+        out.printf(Locale.ROOT, "%s: %d bytes (%.1f%% of %s's %d bytes), %s format%s, made in %.1f s%n", patchFile,
                 patchSize, newSize == 0 ? 0.0 : 100.0 * patchSize / newSize, newFile, newSize,
-                patchFormat.name().toLowerCase(Locale.ROOT), (System.nanoTime() - started) / 1e9);
+                patchFormat.name().toLowerCase(Locale.ROOT),
+                patchFormat == PatchFormat.UPDATER ? " (" + bodyCompression.id() + ")" : "",
+                (System.nanoTime() - started) / 1e9);
         return ExitCode.OK;
     }
 

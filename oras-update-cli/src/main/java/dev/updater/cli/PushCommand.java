@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.publish.DeltaOptions;
 import dev.updater.publish.PatchReport;
+import dev.updater.delta.PatchCompression;
 import dev.updater.publish.PublishRequest;
 import dev.updater.publish.PublishResult;
 import dev.updater.publish.ReleasePublication;
@@ -133,6 +134,11 @@ final class PushCommand implements Callable<Integer> {
                     + "what a device downloads otherwise (default: ${DEFAULT-VALUE}).")
     double deltaMaxRatio;
 
+    @Option(names = "--delta-compression", paramLabel = "C", defaultValue = "zstd",
+            description = "Compression of the patches' bodies: zstd (default; applies about twenty times faster on "
+                    + "a device) or xz (patches about 7-9% smaller, slow to apply). --json says which each patch has.")
+    String deltaCompression;
+
     @Override
     public Integer call() {
         StoreReference ref = store.parse(reference);
@@ -195,7 +201,7 @@ final class PushCommand implements Callable<Integer> {
 
     private DeltaOptions deltaOptions() {
         try {
-            return new DeltaOptions(deltaFrom, deltaMaxRatio);
+            return new DeltaOptions(deltaFrom, deltaMaxRatio, PatchCompression.fromId(deltaCompression));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -304,6 +310,7 @@ final class PushCommand implements Callable<Integer> {
             ObjectNode delta = n.putObject("delta");
             delta.put("fromReleases", deltaFrom);
             delta.put("maxRatio", deltaMaxRatio);
+            delta.put("compression", deltaCompression.toLowerCase(Locale.ROOT));
             ArrayNode patches = delta.putArray("patches");
             for (PatchReport p : result.patches()) {
                 ObjectNode o = patches.addObject();
@@ -311,6 +318,7 @@ final class PushCommand implements Callable<Integer> {
                 o.put("fromVersion", p.fromVersion().toString());
                 p.patchSize().ifPresent(size -> o.put("size", size));
                 if (p.compressedFullSize() >= 0) o.put("compressedPayloadSize", p.compressedFullSize());
+                p.compression().ifPresent(c -> o.put("compression", c.id()));
                 o.put("kept", p.kept());
                 o.put("reason", p.reason());
             }

@@ -1,10 +1,14 @@
 package dev.updater.publish;
 
+import dev.updater.delta.PatchCompression;
+import java.util.Objects;
+
 /**
  * Which patches a publish makes: from the {@code fromReleases} newest earlier versions (0 = none), each kept only if
- * its size is at most {@code maxRatio} of the full payload compressed (what a client would otherwise download).
+ * its size is at most {@code maxRatio} of the full payload compressed (what a client would otherwise download), its
+ * body compressed with {@code compression}.
  */
-public record DeltaOptions(int fromReleases, double maxRatio) {
+public record DeltaOptions(int fromReleases, double maxRatio, PatchCompression compression) {
     public static final DeltaOptions NONE = new DeltaOptions(0, 0.8);
     public static final DeltaOptions DEFAULT = new DeltaOptions(3, 0.8);
 
@@ -13,5 +17,11 @@ public record DeltaOptions(int fromReleases, double maxRatio) {
         if (!(maxRatio > 0 && maxRatio <= 1)) {
             throw new IllegalArgumentException("--delta-max-ratio must be in (0, 1], got " + maxRatio);
         }
+        Objects.requireNonNull(compression, "compression");
+    }
+
+    /** With the default compression, zstd: it applies about twenty times faster than xz on a device. */
+    public DeltaOptions(int fromReleases, double maxRatio) {
+        this(fromReleases, maxRatio, PatchCompression.ZSTD);
     }
 }
