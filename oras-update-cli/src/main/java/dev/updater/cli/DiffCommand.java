@@ -50,9 +50,10 @@ final class DiffCommand implements Callable<Integer> {
             description = "updater (default) or bsdiff40.")
     String format;
 
-    @Option(names = "--compression", paramLabel = "C", defaultValue = "zstd",
-            description = "Body compression of an updater patch: zstd (default; applies about twenty times faster) "
-                    + "or xz (about 7-9% smaller, slow to apply).")
+    @Option(names = "--compression", paramLabel = "C", defaultValue = "auto",
+            description = "Body compression of an updater patch: auto (default: xz if NEW is under 3 MiB, where it "
+                    + "is smaller and still quick to apply; zstd from there), zstd (applies about twenty times "
+                    + "faster) or xz (2-9% smaller, slow to apply).")
     String compression;
 
     @Override
@@ -62,17 +63,18 @@ final class DiffCommand implements Callable<Integer> {
             case "bsdiff40", "bsdiff" -> PatchFormat.BSDIFF40;
             default -> throw new UsageException("unknown patch format '" + format + "': use updater or bsdiff40");
         };
+        requireFile(oldFile, "OLD");
+        requireFile(newFile, "NEW");
         PatchCompression bodyCompression;
         try {
-            bodyCompression = PatchCompression.fromId(compression);
+            bodyCompression = "auto".equalsIgnoreCase(compression)
+                    ? PatchCompression.forTarget(Files.size(newFile)) : PatchCompression.fromId(compression);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageException(e.getMessage() + " or auto");
         }
         if (patchFormat != PatchFormat.UPDATER && spec.commandLine().getParseResult().hasMatchedOption("--compression")) {
             throw new UsageException("--compression applies to the updater format; bsdiff40 is always bzip2");
         }
-        requireFile(oldFile, "OLD");
-        requireFile(newFile, "NEW");
         long started = System.nanoTime();
         DeltaEngine.diff(oldFile, newFile, patchFile, patchFormat, bodyCompression);
         long patchSize = Files.size(patchFile);

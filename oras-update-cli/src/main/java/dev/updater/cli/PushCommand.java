@@ -134,9 +134,11 @@ final class PushCommand implements Callable<Integer> {
                     + "what a device downloads otherwise (default: ${DEFAULT-VALUE}).")
     double deltaMaxRatio;
 
-    @Option(names = "--delta-compression", paramLabel = "C", defaultValue = "zstd",
-            description = "Compression of the patches' bodies: zstd (default; applies about twenty times faster on "
-                    + "a device) or xz (patches about 7-9% smaller, slow to apply). --json says which each patch has.")
+    @Option(names = "--delta-compression", paramLabel = "C", defaultValue = "auto",
+            description = "Compression of the patches' bodies: auto (default: xz for targets under 3 MiB, where it "
+                    + "is smaller and still quick to apply; zstd from there), zstd (applies about twenty times "
+                    + "faster on a device) or xz (patches 2-9% smaller, slow to apply). --json says which each "
+                    + "patch has.")
     String deltaCompression;
 
     @Override
@@ -201,7 +203,8 @@ final class PushCommand implements Callable<Integer> {
 
     private DeltaOptions deltaOptions() {
         try {
-            return new DeltaOptions(deltaFrom, deltaMaxRatio, PatchCompression.fromId(deltaCompression));
+            return new DeltaOptions(deltaFrom, deltaMaxRatio, "auto".equalsIgnoreCase(deltaCompression)
+                    ? Optional.empty() : Optional.of(PatchCompression.fromId(deltaCompression)));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

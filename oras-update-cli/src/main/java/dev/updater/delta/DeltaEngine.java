@@ -54,7 +54,7 @@ public final class DeltaEngine {
      * {@code patchOut} complete or not at all.
      */
     public static void diff(Path oldFile, Path newFile, Path patchOut, PatchFormat format) throws IOException {
-        diff(oldFile, newFile, patchOut, format, PatchCompression.ZSTD);
+        diff(oldFile, newFile, patchOut, format, PatchCompression.forTarget(Files.size(newFile)));
     }
 
     /** As {@link #diff(Path, Path, Path, PatchFormat)}, an updater patch's body in {@code compression}. */

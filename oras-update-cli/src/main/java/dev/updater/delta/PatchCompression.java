@@ -10,12 +10,19 @@ import java.util.Locale;
  */
 public enum PatchCompression {
     /**
-     * The default: zstd frames. Decodes about twenty times faster than xz (a device's apply time is its downtime),
-     * for patches about 7-9% larger on the benchmark corpus.
+     * zstd frames, the default for large targets: decodes about twenty times faster than xz (a device's apply time
+     * is its downtime), for patches 2-9% larger on the benchmark corpus.
      */
     ZSTD(UpdaterFormat.COMPRESSION_ZSTD_BLOCKS),
-    /** xz (LZMA2) streams: the smallest patches, slow to decode on a device. */
+    /** xz (LZMA2) streams, the default for small targets: the smallest patches, slow to decode on a device. */
     XZ(UpdaterFormat.COMPRESSION_XZ_BLOCKS);
+
+    /**
+     * Targets below this size get xz by default ({@link #forTarget}): their bodies are small, so xz's slower
+     * decoding costs a device milliseconds, and xz's patches are the smaller ones (pybricks firmware: 22,292
+     * against 23,913 bytes). From this size on, zstd: on biome 1.9 (28 MB) xz decoding was most of a 2.3 s apply.
+     */
+    public static final long SMALL_TARGET = 3L << 20;
 
     private final int headerId;
 
@@ -31,6 +38,11 @@ public enum PatchCompression {
     /** The name used on the command line and in {@code --json} output: {@code zstd} or {@code xz}. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The default for a target of {@code targetSize} bytes: xz below {@link #SMALL_TARGET}, zstd from there. */
+    public static PatchCompression forTarget(long targetSize) {
+        return targetSize < SMALL_TARGET ? XZ : ZSTD;
     }
 
     /** The compression named {@code name} ({@code zstd} or {@code xz}, any case). */

@@ -79,8 +79,8 @@ final class PatchMaker {
                 try {
                     // Both digests are known (the payload's own, and the old one checked when it was fetched).
                     DeltaEngine.diff(oldFile, oldPayload.get().digest(), files.get(t.getKey()), payload.digest(),
-                            patch, PatchFormat.UPDATER, options.compression());
-                    Optional<PatchCompression> compression = Optional.of(options.compression());
+                            patch, PatchFormat.UPDATER, options.compressionFor(payload.size()));
+                    Optional<PatchCompression> compression = Optional.of(options.compressionFor(payload.size()));
                     long size = Files.size(patch);
                     long limit = (long) (compressedFull * options.maxRatio());
                     if (size > limit) {

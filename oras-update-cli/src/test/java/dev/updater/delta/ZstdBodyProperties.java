@@ -116,6 +116,23 @@ class ZstdBodyProperties {
         assertTrue(rejected > 200, rejected + " rejected");
     }
 
+    /** diff's default: xz bodies for targets under 3 MiB (smaller, still quick to apply), zstd from there. */
+    @Example
+    void theDefaultCompressionIsXzForSmallTargetsAndZstdForLargeOnes() throws IOException {
+        assertEquals(PatchCompression.XZ, PatchCompression.forTarget(PatchCompression.SMALL_TARGET - 1));
+        assertEquals(PatchCompression.ZSTD, PatchCompression.forTarget(PatchCompression.SMALL_TARGET));
+        try (DeltaTestFiles files = new DeltaTestFiles()) {
+            byte[] small = DeltaTestFiles.codeLike(41, 100_000);
+            byte[] large = DeltaTestFiles.codeLike(42, (int) PatchCompression.SMALL_TARGET);
+            for (byte[] target : List.of(small, large)) {
+                Path patch = files.dir.resolve("patch");
+                DeltaEngine.diff(files.write("old", DeltaTestFiles.nextRelease(target, 43)),
+                        files.write("new", target), patch, PatchFormat.UPDATER);
+                assertEquals(PatchCompression.forTarget(target.length).headerId(), Files.readAllBytes(patch)[9]);
+            }
+        }
+    }
+
     @Example
     void aFrameClaimingAHugeWindowIsRefusedBeforeDecoding() throws IOException {
         // Frame header: magic, descriptor without single segment, window descriptor exponent 20 (1 GiB), then
