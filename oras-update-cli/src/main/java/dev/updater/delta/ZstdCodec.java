@@ -24,14 +24,17 @@ final class ZstdCodec {
     enum Decoder { NATIVE, PURE_JAVA }
 
     private static final class Loaded {
-        static final boolean NATIVE = load();
+        /** Why the native library did not load; empty when it did. */
+        static final java.util.Optional<Throwable> FAILURE = load();
+        static final boolean NATIVE = FAILURE.isEmpty();
 
-        private static boolean load() {
+        private static java.util.Optional<Throwable> load() {
             try {
                 Native.load();
-                return Native.isLoaded();
+                return Native.isLoaded() ? java.util.Optional.empty()
+                        : java.util.Optional.of(new UnsatisfiedLinkError("zstd-jni reports it is not loaded"));
             } catch (LinkageError | RuntimeException e) {
-                return false;
+                return java.util.Optional.of(e);
             }
         }
     }
@@ -43,11 +46,13 @@ final class ZstdCodec {
     }
 
     /** One block as one zstd frame: content size in the header, no checksum (the target's SHA-256 covers it). */
-    static byte[] compress(byte[] data, int length) throws IOException {
+    static byte[] compress(byte[] data, int length) {
         if (!Loaded.NATIVE) {
-            throw new IOException("zstd compression needs zstd-jni's native library, which does not load on this "
-                    + "machine (" + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
-                    + "); make the patch with xz compression instead");
+            throw new CompressionUnavailableException("zstd compression needs zstd-jni's native library, which does "
+                    + "not load on this machine (" + System.getProperty("os.name") + "/"
+                    + System.getProperty("os.arch") + ", " + Loaded.FAILURE.get() + "): make the patch with xz "
+                    + "compression instead (--compression xz, or push --delta-compression xz)",
+                    Loaded.FAILURE.get());
         }
         try (ZstdCompressCtx zstd = new ZstdCompressCtx()) {
             zstd.setLevel(UpdaterFormat.ZSTD_LEVEL);
