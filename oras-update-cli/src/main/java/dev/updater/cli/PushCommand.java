@@ -160,6 +160,10 @@ final class PushCommand implements Callable<Integer> {
             throw new UsageException("--delta-max-ratio: --delta-from 0 makes no patches, so there is no ratio to"
                     + " apply");
         }
+        if (deltaFrom == 0 && spec.commandLine().getParseResult().hasMatchedOption("--delta-compression")) {
+            throw new UsageException("--delta-compression: --delta-from 0 makes no patches, so there is nothing to"
+                    + " compress");
+        }
         PublishRequest request = new PublishRequest(productName(ref), semver, parseTargets(), parseChannels(),
                 createdTime(), Optional.ofNullable(source).or(PushCommand::ciSource),
                 Optional.ofNullable(revision).or(PushCommand::ciRevision), deltaOptions(), parseSize(chunkSize));
@@ -201,10 +205,21 @@ final class PushCommand implements Callable<Integer> {
         return Math.multiplyExact(Long.parseLong(m.group(1)), unit);
     }
 
+    /** Empty for auto: the publisher then chooses per target (xz under 3 MiB, zstd from there). */
+    private Optional<PatchCompression> parseCompression() {
+        if ("auto".equalsIgnoreCase(deltaCompression)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(PatchCompression.fromId(deltaCompression));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--delta-compression: " + e.getMessage() + " or auto");
+        }
+    }
+
     private DeltaOptions deltaOptions() {
         try {
-            return new DeltaOptions(deltaFrom, deltaMaxRatio, "auto".equalsIgnoreCase(deltaCompression)
-                    ? Optional.empty() : Optional.of(PatchCompression.fromId(deltaCompression)));
+            return new DeltaOptions(deltaFrom, deltaMaxRatio, parseCompression());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
