@@ -12,7 +12,7 @@
 #   Env: UPDATE (default: bin/update of this checkout), APPLY_JAVA_OPTS (default -Xmx32m, the apply heap cap),
 #        RUNS (default 3), REF_RUNS (default RUNS: runs of the references other than hdiffz, whose sizes do not
 #        change between runs; fewer saves an hour on a busy machine), TOOLS (default "update update-xz bsdiff xdelta3 zstd hdiffz": which rows to run;
-#        "update" is our default, zstd body; "update-xz" the xz body).
+#        "update" is our default: a zstd body from 3 MiB of new file on, xz below; "update-xz" always xz).
 # Columns: wall seconds, CPU seconds (user + system, from wait4: µs resolution, as hpatchz applies in milliseconds)
 # and peak RSS (GNU time). On a shared machine the CPU time is the steadier comparison.
 # After each pair, "goals" lines check issue #15's goals from that pair's medians: patch size against the smallest
@@ -100,7 +100,7 @@ run_tool() {
 
 label() {
   case "$1" in
-    update) echo "update (zstd, default)" ;; update-xz) echo "update --compression xz" ;;
+    update) echo "update (default)" ;; update-xz) echo "update --compression xz" ;;
     bsdiff) echo "Debian bsdiff 4.3" ;; xdelta3) echo "xdelta3 -9" ;; zstd) echo "zstd -19 --patch-from" ;;
     hdiffz) echo "hdiffz zstd / hpatchz" ;; hdiffz-bsd) echo "hdiffz -BSD / bspatch" ;;
   esac
