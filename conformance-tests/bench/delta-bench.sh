@@ -1,131 +1,187 @@
 #!/usr/bin/env bash
 # Delta benchmark (not part of CI): for each pair of a corpus made by shared/bench/fetch-corpus.sh, prints patch
-# size, make time and peak RSS, apply time and peak RSS, for `update diff`/`update patch` side by side with Debian
-# bsdiff/bspatch, xdelta3 -9 and zstd -19 --long=27 --patch-from, plus the new file compressed whole (zstd -19).
+# size, make wall/CPU seconds and peak RSS, apply wall/CPU seconds and peak RSS, for `update diff`/`update patch`
+# side by side with Debian bsdiff/bspatch, xdelta3 -9, zstd -19 --long=27 --patch-from and HDiffPatch (hdiffz with
+# a zstd body applied by hpatchz, and hdiffz -BSD applied by Debian's bspatch), plus the new file compressed whole
+# (zstd -19). Each pair's tools run interleaved (A B C .. A B C ..) RUNS times; every figure is the median.
 #
-# Usage: conformance-tests/bench/delta-bench.sh CORPUS_DIR [PAIR_NAME_SUBSTRING]
+# Usage: conformance-tests/bench/delta-bench.sh [--hdiffpatch DIR] CORPUS_DIR [PAIR_NAME_SUBSTRING]
 #   Build first: mvn -B -q -o package -DskipTests -pl oras-update-cli -am
+#   --hdiffpatch DIR: where hdiffz and hpatchz are (default: PATH; e.g. ../shared/bench/tools). HDiffPatch is a
+#        reference only, never a build or test dependency; without it its rows and goals are left out.
 #   Env: UPDATE (default: bin/update of this checkout), APPLY_JAVA_OPTS (default -Xmx32m, the apply heap cap),
-#        TOOLS (default "update bsdiff xdelta3 zstd": which rows to run).
-# Columns: wall seconds and peak RSS from GNU time (%e, %M), plus CPU seconds (user + system): on a shared machine
-# the CPU time is the steadier comparison.
-# After each pair, a "goals" line checks issue #3's goals from that pair's rows: patch size against the smallest
-# reference patch, make time against bsdiff (0.5x, esbuild and biome pairs), make peak RSS against the old file (6x), apply time against
-# bspatch (1x).
-# Needs: bsdiff, bspatch, xdelta3, zstd, GNU time (/usr/bin/time). Every result is checked with cmp.
+#        RUNS (default 3), REF_RUNS (default RUNS: runs of the references other than hdiffz, whose sizes do not
+#        change between runs; fewer saves an hour on a busy machine), TOOLS (default "update update-xz bsdiff xdelta3 zstd hdiffz": which rows to run;
+#        "update" is our default: a zstd body from 3 MiB of new file on, xz below; "update-xz" always xz).
+# Columns: wall seconds, CPU seconds (user + system, from wait4: µs resolution, as hpatchz applies in milliseconds)
+# and peak RSS (GNU time). On a shared machine the CPU time is the steadier comparison.
+# After each pair, "goals" lines check issue #15's goals from that pair's medians: patch size against the smallest
+# reference patch; apply CPU beyond the JVM's start-up (CPU of `update version`) against 4x hpatchz, and that the
+# apply ran under APPLY_JAVA_OPTS; make CPU against 1.0x hdiffz-zstd and make peak RSS against hdiffz's (those
+# two on the esbuild and biome pairs, as the issue sets them).
+# Needs: bsdiff, bspatch, xdelta3, zstd, python3, GNU time (/usr/bin/time). Every result is checked with cmp.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
-corpus="${1:?usage: delta-bench.sh CORPUS_DIR [PAIR_FILTER]}"
+hdiffpatch=""
+if [[ "${1:-}" == --hdiffpatch ]]; then
+  hdiffpatch="${2:?--hdiffpatch needs a directory}"; shift 2
+fi
+corpus="${1:?usage: delta-bench.sh [--hdiffpatch DIR] CORPUS_DIR [PAIR_FILTER]}"
 filter="${2:-}"
 update="${UPDATE:-$here/bin/update}"
 apply_opts="${APPLY_JAVA_OPTS:--Xmx32m}"
-tools=" ${TOOLS:-update bsdiff xdelta3 zstd} "
-for tool in bsdiff bspatch xdelta3 zstd /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "delta-bench: $tool is missing (apt-get install -y bsdiff xdelta3 zstd time)" >&2; exit 2; }
+runs="${RUNS:-3}"
+ref_runs="${REF_RUNS:-$runs}"
+tools=" ${TOOLS:-update update-xz bsdiff xdelta3 zstd hdiffz} "
+for tool in bsdiff bspatch xdelta3 zstd python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "delta-bench: $tool is missing (apt-get install -y bsdiff xdelta3 zstd python3 time)" >&2; exit 2; }
 done
+hdiffz=""; hpatchz=""
+if [[ -n "$hdiffpatch" ]]; then
+  hdiffz="$hdiffpatch/hdiffz"; hpatchz="$hdiffpatch/hpatchz"
+  [[ -x "$hdiffz" && -x "$hpatchz" ]] || { echo "delta-bench: no hdiffz/hpatchz in $hdiffpatch" >&2; exit 2; }
+elif command -v hdiffz >/dev/null && command -v hpatchz >/dev/null; then
+  hdiffz=$(command -v hdiffz); hpatchz=$(command -v hpatchz)
+fi
+if [[ -z "$hdiffz" ]]; then
+  tools=${tools/ hdiffz / }
+  echo "# hdiffz/hpatchz not found (--hdiffpatch DIR or PATH): HDiffPatch rows and goals left out" >&2
+fi
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
-# measure OUT_VAR command...: runs the command under GNU time; sets "<seconds> <max RSS KiB> <cpu seconds>"
+# measure FILE command...: runs the command, appends "<wall s> <cpu s> <max RSS KiB>" to FILE (getrusage of the
+# children: user + system CPU with microsecond resolution, the largest RSS of the process tree).
 measure() {
-  local var=$1; shift
-  /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || {
-    echo "delta-bench: failed: $* ($(tail -3 "$work/stderr"))" >&2; exit 1; }
-  printf -v "$var" '%s' "$(tail -1 "$work/time" | awk '{ printf "%s %s %.2f", $1, $2, $3 + $4 }')"
+  local file=$1; shift
+  python3 - "$file" "$@" <<'EOF' || { echo "delta-bench: failed: $* ($(tail -3 "$file.stderr"))" >&2; exit 1; }
+import os, sys, time
+out, cmd = sys.argv[1], sys.argv[2:]
+# posix_spawn of GNU time, which runs the command: wait4 gives the CPU of exactly that tree in microseconds (GNU
+# time prints hundredths), and GNU time's own small RSS bounds the peak RSS it reports from below (a Python child
+# would report Python's).
+err = os.open(out + ".stderr", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+null = os.open(os.devnull, os.O_WRONLY)
+start = time.monotonic()
+pid = os.posix_spawn("/usr/bin/time", ["/usr/bin/time", "-f", "%M", "-o", out + ".rss"] + cmd, os.environ,
+                     file_actions=[(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, err, 2)])
+_, status, usage = os.wait4(pid, 0)
+wall = time.monotonic() - start
+if os.waitstatus_to_exitcode(status) != 0:
+    sys.exit(1)
+rss = int(open(out + ".rss").read().split()[-1])
+with open(out, "a") as f:
+    f.write("%.3f %.3f %d\n" % (wall, usage.ru_utime + usage.ru_stime, rss))
+EOF
 }
 
-row() { # row PAIR TOOL PATCH MAKE APPLY FULL
-  local size; size=$(stat -c %s "$3")
-  set -- "$1" "$2" "$size" $4 $5 "$6"
-  printf '| %-34s | %-23s | %10s | %6.1f%% | %6s | %6s | %6.0f | %6s | %6s | %6.0f |\n' \
-    "$1" "$2" "$(numfmt --grouping "$3")" "$(echo "100 * $3 / ${10}" | bc -l)" "$4" "$6" "$(echo "$5/1024" | bc -l)" \
-    "$7" "$9" "$(echo "$8/1024" | bc -l)"
+# median FILE COLUMN: the median of a column (1 wall, 2 cpu, 3 RSS KiB) of FILE's lines
+median() { sort -g -k"$2","$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
+
+# run_tool NAME: one make and one apply of tool NAME on the current pair; results appended to its files
+run_tool() {
+  local t=$1 m="$work/$1.make" a="$work/$1.apply" p="$work/$1.patch"
+  case "$t" in
+    update) measure "$m" "$update" diff "$old" "$new" "$p"
+      UPDATE_JAVA_OPTS="$apply_opts" measure "$a" "$update" patch "$old" "$p" "$work/out" ;;
+    update-xz) measure "$m" "$update" diff --compression xz "$old" "$new" "$p"
+      UPDATE_JAVA_OPTS="$apply_opts" measure "$a" "$update" patch "$old" "$p" "$work/out" ;;
+    bsdiff) measure "$m" bsdiff "$old" "$new" "$p"; measure "$a" bspatch "$old" "$work/out" "$p" ;;
+    xdelta3) measure "$m" xdelta3 -9 -e -f -s "$old" "$new" "$p"
+      measure "$a" xdelta3 -d -f -s "$old" "$p" "$work/out" ;;
+    zstd) measure "$m" zstd -q -19 --long=27 -f --patch-from="$old" "$new" -o "$p"
+      measure "$a" zstd -q -d --long=27 -f --patch-from="$old" "$p" -o "$work/out" ;;
+    hdiffz) measure "$m" "$hdiffz" -m-6 -SD -d -f -p-1 -c-zstd-21-24 "$old" "$new" "$p"
+      measure "$a" "$hpatchz" -s-3m -f "$old" "$p" "$work/out" ;;
+    hdiffz-bsd) measure "$m" "$hdiffz" -m-6 -BSD -d -f -p-1 "$old" "$new" "$p"
+      measure "$a" bspatch "$old" "$work/out" "$p" ;;
+  esac
+  cmp -s "$work/out" "$new" || { echo "delta-bench: $t rebuilt a wrong file for $name" >&2; exit 1; }
 }
 
-# best_reference SIZE: the smallest reference patch of the current pair so far
-best_reference() { if [[ -z "$best" || "$1" -lt "$best" ]]; then best=$1; fi; }
-
-# goals PAIR OLD: the issue's goals for this pair, from the rows above (only the ones whose tools ran)
-goals() {
-  local out="" old_kib; old_kib=$(( $(stat -c %s "$2") / 1024 ))
-  if [[ -n "$ours_size" && -n "$best" ]]; then
-    out+="size $(numfmt --grouping "$ours_size") vs best reference $(numfmt --grouping "$best"): "
-    out+="$( (( ours_size <= best )) && echo met || echo NOT met); "
-  fi
-  if [[ -n "$ours_make" && -n "$bsdiff_make" ]]; then
-    local ratio; ratio=$(echo "${ours_make%% *} / ${bsdiff_make%% *}" | bc -l)
-    # The issue sets this goal for the large pairs only (esbuild, biome).
-    local verdict="no goal for this pair"
-    if [[ "$1" == esbuild* || "$1" == biome* ]]; then
-      verdict="$(echo "$ratio <= 0.5" | bc -l | sed 's/1/met/;s/0/NOT met/') at 0.5x"
-    fi
-    out+="make $(printf '%.2f' "$ratio")x bsdiff ($verdict); "
-  fi
-  if [[ -n "$ours_make" ]]; then
-    local rss; rss=$(echo "$ours_make" | awk '{print $2}')
-    local times; times=$(echo "$rss / $old_kib" | bc -l)
-    out+="make RSS $(printf '%.1f' "$times")x old ($(echo "$times <= 6" | bc -l | sed 's/1/met/;s/0/NOT met/') at 6x); "
-  fi
-  if [[ -n "$ours_apply" && -n "$bspatch_apply" ]]; then
-    local ours_s=${ours_apply%% *} theirs_s=${bspatch_apply%% *}
-    if [[ "$(echo "$theirs_s > 0" | bc -l)" == 1 ]]; then
-      local ratio; ratio=$(echo "$ours_s / $theirs_s" | bc -l)
-      out+="apply $(printf '%.2f' "$ratio")x bspatch ($(echo "$ratio <= 1" | bc -l | sed 's/1/met/;s/0/NOT met/'))"
-    else
-      out+="apply ${ours_s} s vs bspatch under 0.01 s (NOT met)"
-    fi
-  fi
-  [[ -z "$out" ]] || echo "| $1 goals: $out"
-  best=""; ours_size=""; ours_make=""; ours_apply=""; bsdiff_make=""; bspatch_apply=""
+label() {
+  case "$1" in
+    update) echo "update (default)" ;; update-xz) echo "update --compression xz" ;;
+    bsdiff) echo "Debian bsdiff 4.3" ;; xdelta3) echo "xdelta3 -9" ;; zstd) echo "zstd -19 --patch-from" ;;
+    hdiffz) echo "hdiffz zstd / hpatchz" ;; hdiffz-bsd) echo "hdiffz -BSD / bspatch" ;;
+  esac
 }
-best=""; ours_size=""; ours_make=""; ours_apply=""; bsdiff_make=""; bspatch_apply=""
+
+# fig TOOL make|apply COLUMN: the median figure
+fig() { median "$work/$1.$2" "$3"; }
+ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if b > 0 else 'inf')" "$1" "$2"; }
+verdict() { python3 -c "import sys; print('met' if float(sys.argv[1]) <= float(sys.argv[2]) else 'NOT met')" "$1" "$2"; }
+
+row() { # row TOOL
+  local t=$1 size; size=$(stat -c %s "$work/$t.patch")
+  printf '| %-34s | %-23s | %10s | %6.1f%% | %6s | %6s | %5.0f | %7s | %7s | %5.0f |\n' "$name" "$(label "$t")" \
+    "$(numfmt --grouping "$size")" "$(python3 -c "print(100 * $size / $full)")" \
+    "$(fig "$t" make 1)" "$(fig "$t" make 2)" "$(python3 -c "print($(fig "$t" make 3) / 1024)")" \
+    "$(fig "$t" apply 1)" "$(fig "$t" apply 2)" "$(python3 -c "print($(fig "$t" apply 3) / 1024)")"
+}
+
+has() { [[ "$tools" == *" $1 "* ]]; }
+if has hdiffz; then tools="$tools hdiffz-bsd "; fi
+order=(); for t in update update-xz bsdiff xdelta3 zstd hdiffz hdiffz-bsd; do has "$t" && order+=("$t"); done
 
 echo "# delta-bench $(date -u '+%F %T') UTC on $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# update: $update; apply JVM options: $apply_opts; sizes in bytes; % of the new file compressed whole (zstd -19)"
+echo "# update: $update; apply JVM options: $apply_opts; median of $runs interleaved runs ($ref_runs for references"
+echo "# other than hdiffz zstd); sizes in bytes;"
+echo "# % of the new file compressed whole (zstd -19); hdiffpatch: ${hdiffz:-none}"
+# The JVM's start-up, subtracted from our apply CPU for the apply goal: `update version` does no work.
+for ((r = 0; r < runs; r++)); do measure "$work/jvm" "$update" version; done
+jvm_cpu=$(median "$work/jvm" 2)
+echo "# JVM start-up (update version): $(median "$work/jvm" 1) s wall, $jvm_cpu s CPU, median of $runs"
 echo
-printf '| %-34s | %-23s | %10s | %7s | %6s | %6s | %6s | %6s | %6s | %6s |\n' pair tool "patch B" "% full" \
-  "make s" "cpu s" "MB" "apply" "cpu s" "MB"
-echo "|------------------------------------|-------------------------|------------|---------|--------|--------|--------|--------|--------|--------|"
+printf '| %-34s | %-23s | %10s | %7s | %6s | %6s | %5s | %7s | %7s | %5s |\n' pair tool "patch B" "% full" \
+  "make s" "cpu s" "MB" "apply s" "cpu s" "MB"
+echo "|------------------------------------|-------------------------|------------|---------|--------|--------|-------|---------|---------|-------|"
 for pair in "$corpus"/pairs/*/; do
   name=$(basename "$pair")
   [[ -z "$filter" || "$name" == *"$filter"* ]] || continue
   old="$pair/old"; new="$pair/new"
+  rm -f "$work"/*.make "$work"/*.apply
   zstd -q -19 -f "$new" -o "$work/full.zst"
   full=$(stat -c %s "$work/full.zst")
-  printf '| %-34s | %-23s | %10s | %6.1f%% |        |        |        |        |        |        |\n' "$name" \
+  printf '| %-34s | %-23s | %10s | %6.1f%% |        |        |       |         |         |       |\n' "$name" \
     "zstd -19 (full file)" "$(numfmt --grouping "$full")" 100
+  for ((r = 0; r < runs; r++)); do
+    for t in "${order[@]}"; do
+      # ours and HDiffPatch's zstd row feed the time goals: every run; the other references REF_RUNS times
+      if [[ $r -lt $ref_runs || "$t" == update || "$t" == hdiffz ]]; then run_tool "$t"; fi
+    done
+  done
+  best=""; best_tool=""
+  for t in "${order[@]}"; do
+    row "$t"
+    if [[ "$t" != update* ]]; then
+      s=$(stat -c %s "$work/$t.patch")
+      if [[ -z "$best" || "$s" -lt "$best" ]]; then best=$s; best_tool=$(label "$t"); fi
+    fi
+  done
 
-  if [[ "$tools" == *" update "* ]]; then
-    measure make "$update" diff "$old" "$new" "$work/ours.patch"
-    UPDATE_JAVA_OPTS="$apply_opts" measure apply "$update" patch "$old" "$work/ours.patch" "$work/out"
-    cmp -s "$work/out" "$new" || { echo "delta-bench: ours rebuilt a wrong file for $name" >&2; exit 1; }
-    row "$name" "update (updater format)" "$work/ours.patch" "$make" "$apply" "$full"
-    ours_size=$(stat -c %s "$work/ours.patch"); ours_make=$make; ours_apply=$apply
-  fi
-
-  if [[ "$tools" == *" bsdiff "* ]]; then
-    measure make bsdiff "$old" "$new" "$work/bsdiff.patch"
-    measure apply bspatch "$old" "$work/out" "$work/bsdiff.patch"
-    cmp -s "$work/out" "$new" || { echo "delta-bench: bspatch rebuilt a wrong file for $name" >&2; exit 1; }
-    row "$name" "Debian bsdiff 4.3" "$work/bsdiff.patch" "$make" "$apply" "$full"
-    best_reference $(stat -c %s "$work/bsdiff.patch"); bsdiff_make=$make; bspatch_apply=$apply
-  fi
-
-  if [[ "$tools" == *" xdelta3 "* ]]; then
-    measure make xdelta3 -9 -e -f -s "$old" "$new" "$work/xdelta.patch"
-    measure apply xdelta3 -d -f -s "$old" "$work/xdelta.patch" "$work/out"
-    cmp -s "$work/out" "$new" || { echo "delta-bench: xdelta3 rebuilt a wrong file for $name" >&2; exit 1; }
-    row "$name" "xdelta3 -9" "$work/xdelta.patch" "$make" "$apply" "$full"
-    best_reference $(stat -c %s "$work/xdelta.patch")
-  fi
-
-  if [[ "$tools" == *" zstd "* ]]; then
-    measure make zstd -q -19 --long=27 -f --patch-from="$old" "$new" -o "$work/zstd.patch"
-    measure apply zstd -q -d --long=27 -f --patch-from="$old" "$work/zstd.patch" -o "$work/out"
-    cmp -s "$work/out" "$new" || { echo "delta-bench: zstd rebuilt a wrong file for $name" >&2; exit 1; }
-    row "$name" "zstd -19 --patch-from" "$work/zstd.patch" "$make" "$apply" "$full"
-    best_reference $(stat -c %s "$work/zstd.patch")
-  fi
-  goals "$name" "$old"
+  big=no; [[ "$name" == esbuild* || "$name" == biome* ]] && big=yes
+  for ours in update update-xz; do
+    has "$ours" || continue
+    out="size $(numfmt --grouping "$(stat -c %s "$work/$ours.patch")")"
+    if [[ -n "$best" ]]; then
+      size=$(stat -c %s "$work/$ours.patch")
+      out+=" vs smallest reference $(numfmt --grouping "$best") ($best_tool): $(ratio "$size" "$best")x, $(verdict "$size" "$best")"
+    fi
+    beyond=$(python3 -c "print('%.3f' % max(0.0, $(fig "$ours" apply 2) - $jvm_cpu))")
+    out+="; apply with $apply_opts: works"
+    if has hdiffz; then
+      hp=$(fig hdiffz apply 2)
+      out+="; apply CPU beyond JVM start-up $beyond s vs hpatchz $hp s: $(ratio "$beyond" "$hp")x"
+      [[ $big == yes ]] && out+=" ($(verdict "$beyond" "$(python3 -c "print(4 * $hp)")") at 4x)"
+      hm=$(fig hdiffz make 2); hr=$(fig hdiffz make 3); om=$(fig "$ours" make 2); orss=$(fig "$ours" make 3)
+      out+="; make CPU $om s vs hdiffz-zstd $hm s: $(ratio "$om" "$hm")x"
+      [[ $big == yes ]] && out+=" ($(verdict "$om" "$hm") at 1.0x)"
+      out+="; make RSS $((orss / 1024)) MB vs hdiffz $((hr / 1024)) MB"
+      [[ $big == yes ]] && out+=" ($(verdict "$orss" "$hr"))"
+    fi
+    echo "| $name goals, $(label "$ours"): $out"
+  done
 done
 echo
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# the pull goals of #15 (line rate against curl | sha256sum) are measured by the pull benchmark, not here"

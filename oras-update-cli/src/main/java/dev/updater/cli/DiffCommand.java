@@ -1,6 +1,7 @@
 package dev.updater.cli;
 
 import dev.updater.delta.DeltaEngine;
+import dev.updater.delta.PatchCompression;
 import dev.updater.delta.PatchFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,6 +53,12 @@ final class DiffCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     OutputOptions output;
 
+    @Option(names = "--compression", paramLabel = "C", defaultValue = "auto",
+            description = "Body compression of an updater patch: auto (default: xz if NEW is under 3 MiB, where it "
+                    + "is smaller and still quick to apply; zstd from there), zstd (applies about twenty times "
+                    + "faster) or xz (2-9% smaller, slow to apply).")
+    String compression;
+
     @Override
     public Integer call() throws IOException {
         PatchFormat patchFormat = switch (format.toLowerCase(Locale.ROOT)) {
@@ -61,18 +68,30 @@ final class DiffCommand implements Callable<Integer> {
         };
         requireFile(oldFile, "OLD");
         requireFile(newFile, "NEW");
+        PatchCompression bodyCompression;
+        try {
+            bodyCompression = "auto".equalsIgnoreCase(compression)
+                    ? PatchCompression.forTarget(Files.size(newFile)) : PatchCompression.fromId(compression);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage() + " or auto");
+        }
+        if (patchFormat != PatchFormat.UPDATER && spec.commandLine().getParseResult().hasMatchedOption("--compression")) {
+            throw new UsageException("--compression applies to the updater format; bsdiff40 is always bzip2");
+        }
         long started = System.nanoTime();
-        DeltaEngine.diff(oldFile, newFile, patchFile, patchFormat);
+        DeltaEngine.diff(oldFile, newFile, patchFile, patchFormat, bodyCompression);
         long patchSize = Files.size(patchFile);
         long newSize = Files.size(newFile);
         double seconds = (System.nanoTime() - started) / 1e9;
         PrintWriter out = spec.commandLine().getOut();
-        output.say(out, String.format(Locale.ROOT, "%s: %d bytes (%.1f%% of %s's %d bytes), %s format, made in %.1f s",
+        output.say(out, String.format(Locale.ROOT, "%s: %d bytes (%.1f%% of %s's %d bytes), %s format%s, made in %.1f s",
                 patchFile, patchSize, newSize == 0 ? 0.0 : 100.0 * patchSize / newSize, newFile, newSize,
-                patchFormat.name().toLowerCase(Locale.ROOT), seconds));
+                patchFormat.name().toLowerCase(Locale.ROOT),
+                patchFormat == PatchFormat.UPDATER ? " (" + bodyCompression.id() + ")" : "", seconds));
         com.fasterxml.jackson.databind.node.ObjectNode n = dev.updater.schema.Json.object();
         n.put("patch", patchFile.toAbsolutePath().toString());
         n.put("format", patchFormat.name().toLowerCase(Locale.ROOT));
+        if (patchFormat == PatchFormat.UPDATER) n.put("compression", bodyCompression.id());
         n.put("patchSize", patchSize);
         n.put("oldSize", Files.size(oldFile));
         n.put("newSize", newSize);

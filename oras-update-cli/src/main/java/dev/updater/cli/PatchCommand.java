@@ -50,6 +50,10 @@ final class PatchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         DiffCommand.requireFile(oldFile, "OLD");
         DiffCommand.requireFile(patchFile, "PATCH");
+        Path outputDirectory = newFile.toAbsolutePath().getParent();
+        if (outputDirectory == null || !Files.isDirectory(outputDirectory)) {
+            throw new UsageException("NEW " + newFile + ": its directory does not exist");
+        }
         PatchFormat format = DeltaEngine.detectFormat(patchFile);
         long started = System.nanoTime();
         try (InputStream in = Files.newInputStream(patchFile)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.publish.DeltaOptions;
 import dev.updater.publish.PatchReport;
+import dev.updater.delta.PatchCompression;
 import dev.updater.publish.PublishRequest;
 import dev.updater.publish.PublishResult;
 import dev.updater.publish.ReleasePublication;
@@ -142,6 +143,13 @@ final class PushCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     String urgency;
 
+    @Option(names = "--delta-compression", paramLabel = "C", defaultValue = "auto",
+            description = "Compression of the patches' bodies: auto (default: xz for targets under 3 MiB, where it "
+                    + "is smaller and still quick to apply; zstd from there), zstd (applies about twenty times "
+                    + "faster on a device) or xz (patches 2-9% smaller, slow to apply). --json says which each "
+                    + "patch has.")
+    String deltaCompression;
+
     @Override
     public Integer call() {
         StoreReference ref = store.parse(reference);
@@ -160,6 +168,10 @@ final class PushCommand implements Callable<Integer> {
         if (deltaFrom == 0 && spec.commandLine().getParseResult().hasMatchedOption("--delta-max-ratio")) {
             throw new UsageException("--delta-max-ratio: --delta-from 0 makes no patches, so there is no ratio to"
                     + " apply");
+        }
+        if (deltaFrom == 0 && spec.commandLine().getParseResult().hasMatchedOption("--delta-compression")) {
+            throw new UsageException("--delta-compression: --delta-from 0 makes no patches, so there is nothing to"
+                    + " compress");
         }
         PublishRequest request = new PublishRequest(productName(ref), semver, parseTargets(), parseChannels(),
                 createdTime(), Optional.ofNullable(source).or(PushCommand::ciSource),
@@ -209,9 +221,21 @@ final class PushCommand implements Callable<Integer> {
         return Math.multiplyExact(Long.parseLong(m.group(1)), unit);
     }
 
+    /** Empty for auto: the publisher then chooses per target (xz under 3 MiB, zstd from there). */
+    private Optional<PatchCompression> parseCompression() {
+        if ("auto".equalsIgnoreCase(deltaCompression)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(PatchCompression.fromId(deltaCompression));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--delta-compression: " + e.getMessage() + " or auto");
+        }
+    }
+
     private DeltaOptions deltaOptions() {
         try {
-            return new DeltaOptions(deltaFrom, deltaMaxRatio);
+            return new DeltaOptions(deltaFrom, deltaMaxRatio, parseCompression());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -320,6 +344,7 @@ final class PushCommand implements Callable<Integer> {
             ObjectNode delta = n.putObject("delta");
             delta.put("fromReleases", deltaFrom);
             delta.put("maxRatio", deltaMaxRatio);
+            delta.put("compression", deltaCompression.toLowerCase(Locale.ROOT));
             ArrayNode patches = delta.putArray("patches");
             for (PatchReport p : result.patches()) {
                 ObjectNode o = patches.addObject();
@@ -327,6 +352,7 @@ final class PushCommand implements Callable<Integer> {
                 o.put("fromVersion", p.fromVersion().toString());
                 p.patchSize().ifPresent(size -> o.put("size", size));
                 if (p.compressedFullSize() >= 0) o.put("compressedPayloadSize", p.compressedFullSize());
+                p.compression().ifPresent(c -> o.put("compression", c.id()));
                 o.put("kept", p.kept());
                 o.put("reason", p.reason());
             }

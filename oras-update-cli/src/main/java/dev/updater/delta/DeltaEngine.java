@@ -53,7 +53,13 @@ public final class DeltaEngine {
      * {@code patchOut} complete or not at all.
      */
     public static void diff(Path oldFile, Path newFile, Path patchOut, PatchFormat format) throws IOException {
-        diff(oldFile, Optional.empty(), newFile, Optional.empty(), patchOut, format);
+        diff(oldFile, newFile, patchOut, format, PatchCompression.forTarget(Files.size(newFile)));
+    }
+
+    /** As {@link #diff(Path, Path, Path, PatchFormat)}, an updater patch's body in {@code compression}. */
+    public static void diff(Path oldFile, Path newFile, Path patchOut, PatchFormat format,
+            PatchCompression compression) throws IOException {
+        diff(oldFile, Optional.empty(), newFile, Optional.empty(), patchOut, format, compression);
     }
 
     /**
@@ -63,12 +69,12 @@ public final class DeltaEngine {
      * the patch.
      */
     public static void diff(Path oldFile, Digest oldSha256, Path newFile, Digest newSha256, Path patchOut,
-            PatchFormat format) throws IOException {
-        diff(oldFile, Optional.of(oldSha256), newFile, Optional.of(newSha256), patchOut, format);
+            PatchFormat format, PatchCompression compression) throws IOException {
+        diff(oldFile, Optional.of(oldSha256), newFile, Optional.of(newSha256), patchOut, format, compression);
     }
 
     private static void diff(Path oldFile, Optional<Digest> knownOld, Path newFile, Optional<Digest> knownNew,
-            Path patchOut, PatchFormat format) throws IOException {
+            Path patchOut, PatchFormat format, PatchCompression compression) throws IOException {
         // The new file is read, and both digests and the differ's other tables computed, on a second thread while
         // the suffix array (one thread) is built. The patch is then written while the differ still matches:
         // compression overlaps matching.
@@ -102,7 +108,7 @@ public final class DeltaEngine {
                 suffixes = null;
                 switch (format) {
                     case UPDATER -> UpdaterPatchWriter.write(oldData, newData, await(oldDigest), await(newDigest),
-                            slices, out);
+                            slices, out, compression);
                     case BSDIFF40 -> Bsdiff40Writer.write(oldData, newData, slices.whole(), out);
                 }
             }

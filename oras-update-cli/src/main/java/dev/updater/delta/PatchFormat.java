@@ -6,8 +6,8 @@ import java.util.Arrays;
 /** The patch formats the engine writes and applies. Each one has its own blob media type. */
 public enum PatchFormat {
     /**
-     * Our default: a header carrying both files' sizes and SHA-256 digests, then xz streams that a client
-     * applies reading it once, front to back (manifest-schema/SPEC.md, "Delta patch format").
+     * Our default: a header carrying both files' sizes and SHA-256 digests, then compressed blocks (zstd or xz)
+     * that a client applies reading it once, front to back (manifest-schema/SPEC.md, "Delta patch format").
      */
     UPDATER(MediaTypes.PATCH_PREFIX + "bsdiff.v1+xz"),
     /** The classic bsdiff 4.x format (three bzip2 streams), for interoperability with bsdiff/bspatch. */

@@ -13,7 +13,7 @@ import org.tukaani.xz.XZInputStream;
 /**
  * Applies a patch in our format reading it once, front to back. Every number is checked against the header and the
  * format's hard limits before it is used; the heap holds one segment's steps and difference bytes at most, plus a
- * few fixed buffers. Four threads share the work: the caller's applies, one decodes the xz body
+ * few fixed buffers. Four threads share the work: the caller's applies, one decodes the body
  * ({@link DecodingInput}), one hashes the source ({@link SourceDigest}) and one the output ({@link ParallelDigest}).
  */
 final class UpdaterPatchApplier {
@@ -32,10 +32,11 @@ final class UpdaterPatchApplier {
             throw new PatchException("patch format version " + (header[8] & 0xff) + " is not supported (this client "
                     + "applies version " + UpdaterFormat.VERSION + "): fetch the full payload instead");
         }
-        if (header[9] != UpdaterFormat.COMPRESSION_XZ && header[9] != UpdaterFormat.COMPRESSION_XZ_BLOCKS) {
+        if (header[9] != UpdaterFormat.COMPRESSION_ZSTD_BLOCKS && header[9] != UpdaterFormat.COMPRESSION_XZ
+                && header[9] != UpdaterFormat.COMPRESSION_XZ_BLOCKS) {
             throw new PatchException("patch compression " + (header[9] & 0xff) + " is not supported (this client "
-                    + "applies " + UpdaterFormat.COMPRESSION_XZ + " and " + UpdaterFormat.COMPRESSION_XZ_BLOCKS
-                    + "): fetch the full payload instead");
+                    + "applies " + UpdaterFormat.COMPRESSION_ZSTD_BLOCKS + ", " + UpdaterFormat.COMPRESSION_XZ
+                    + " and " + UpdaterFormat.COMPRESSION_XZ_BLOCKS + "): fetch the full payload instead");
         }
         for (int i = 10; i < 16; i++) {
             if (header[i] != 0) {
@@ -69,7 +70,7 @@ final class UpdaterPatchApplier {
             try (SourceDigest source = checks.sourceSha256().map(SourceDigest::known)
                     .orElseGet(() -> new SourceDigest(old));
                     InputStream body = new DecodingInput(new PatchInput(
-                            new LazyXz(patch, header.compression()), "compressed body"));
+                            new LazyDecoder(patch, header.compression()), "compressed body"));
                     OutputFile out = new OutputFile(newPath)) {
                 SourceCheck sourceCheck = new SourceCheck(source, header, oldPath);
                 sourceCheck.verifyIfDone(); // a known source digest is checked before anything is written
@@ -252,43 +253,46 @@ final class UpdaterPatchApplier {
     }
 
     /**
-     * Opens the xz decoder on first read, so that a malformed xz header surfaces as a read failure of the body
-     * (and so as a {@link PatchException}), with the decoder's memory limit applied to each stream before anything
-     * is allocated. Compression 2 is one stream; 3 is streams one after another up to the patch's end.
+     * Opens the body's decoder on first read, so that a malformed stream header surfaces as a read failure of the
+     * body (and so as a {@link PatchException}), with the decoder's memory limit applied to each stream or frame
+     * before anything is allocated. Compression 1 is zstd frames up to the patch's end ({@link ZstdCodec}); 2 is
+     * one xz stream; 3 is xz streams one after another up to the patch's end.
      */
-    private static final class LazyXz extends InputStream {
+    private static final class LazyDecoder extends InputStream {
         private final InputStream raw;
         private final int compression;
-        private InputStream xz;
+        private InputStream decoder;
 
-        LazyXz(InputStream raw, int compression) {
+        LazyDecoder(InputStream raw, int compression) {
             this.raw = raw;
             this.compression = compression;
         }
 
-        private InputStream xz() throws IOException {
-            if (xz == null) {
-                xz = compression == UpdaterFormat.COMPRESSION_XZ
-                        ? new SingleXZInputStream(raw, UpdaterFormat.XZ_MEMORY_LIMIT_KIB)
-                        : new XZInputStream(raw, UpdaterFormat.XZ_MEMORY_LIMIT_KIB);
+        private InputStream decoder() throws IOException {
+            if (decoder == null) {
+                decoder = switch (compression) {
+                    case UpdaterFormat.COMPRESSION_ZSTD_BLOCKS -> ZstdCodec.decompress(raw, ZstdCodec.decoder());
+                    case UpdaterFormat.COMPRESSION_XZ -> new SingleXZInputStream(raw, UpdaterFormat.XZ_MEMORY_LIMIT_KIB);
+                    default -> new XZInputStream(raw, UpdaterFormat.XZ_MEMORY_LIMIT_KIB);
+                };
             }
-            return xz;
+            return decoder;
         }
 
         @Override
         public int read() throws IOException {
-            return xz().read();
+            return decoder().read();
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            return xz().read(b, off, len);
+            return decoder().read(b, off, len);
         }
 
         @Override
         public void close() throws IOException {
-            if (xz != null) {
-                xz.close();
+            if (decoder != null) {
+                decoder.close();
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.updater.publish;
 
 import dev.updater.registry.LocalFileException;
 import dev.updater.delta.DeltaEngine;
+import dev.updater.delta.PatchCompression;
 import dev.updater.delta.PatchFormat;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.TransferListener;
@@ -62,12 +63,12 @@ final class PatchMaker {
                 Optional<TargetPayload> oldPayload = old.update().target(t.getKey());
                 SemVer from = old.update().version();
                 if (oldPayload.isEmpty()) {
-                    reports.add(new PatchReport(t.getKey(), from, Optional.empty(), compressedFull, false,
+                    reports.add(new PatchReport(t.getKey(), from, compressedFull,
                             "release " + from + " has no target " + t.getKey()));
                     continue;
                 }
                 if (oldPayload.get().digest().equals(payload.digest())) {
-                    reports.add(new PatchReport(t.getKey(), from, Optional.empty(), compressedFull, false,
+                    reports.add(new PatchReport(t.getKey(), from, compressedFull,
                             "payload unchanged since " + from));
                     continue;
                 }
@@ -77,13 +78,14 @@ final class PatchMaker {
                 try {
                     // Both digests are known (the payload's own, and the old one checked when it was fetched).
                     DeltaEngine.diff(oldFile, oldPayload.get().digest(), files.get(t.getKey()), payload.digest(),
-                            patch, PatchFormat.UPDATER);
+                            patch, PatchFormat.UPDATER, options.compressionFor(payload.size()));
+                    Optional<PatchCompression> compression = Optional.of(options.compressionFor(payload.size()));
                     long size = Files.size(patch);
                     long limit = (long) (compressedFull * options.maxRatio());
                     if (size > limit) {
                         reports.add(new PatchReport(t.getKey(), from, Optional.of(size), compressedFull, false,
                                 String.format("patch is %d bytes, over %.0f%% of the compressed payload (%d bytes)",
-                                        size, options.maxRatio() * 100, compressedFull)));
+                                        size, options.maxRatio() * 100, compressedFull), compression));
                         Files.delete(patch);
                         continue;
                     }
@@ -91,7 +93,8 @@ final class PatchMaker {
                             oldPayload.get().size(), sha256(patch), size, PatchFormat.UPDATER.mediaType());
                     made.add(new MadePatch(t.getKey(), descriptor, patch));
                     reports.add(new PatchReport(t.getKey(), from, Optional.of(size), compressedFull, true,
-                            String.format("%.1f%% of the compressed payload", 100.0 * size / compressedFull)));
+                            String.format("%.1f%% of the compressed payload", 100.0 * size / compressedFull),
+                            compression));
                 } catch (IOException e) {
                     throw new LocalFileException("cannot make the patch from " + from + " for " + t.getKey(), e);
                 } finally {

@@ -63,6 +63,29 @@ class DeltaCommandsTest {
         assertEquals(ExitCode.USAGE, run("patch", dir.resolve("missing").toString(), "p", "n"));
     }
 
+    @Test
+    void aTruncatedZstdPatchIsAVerificationFailureAndAMissingOutputDirectoryAUsageError() throws IOException {
+        byte[] oldData = new byte[40_000];
+        new Random(2).nextBytes(oldData);
+        byte[] newData = oldData.clone();
+        newData[777] ^= 1;
+        Path oldFile = Files.write(dir.resolve("old"), oldData);
+        Path newFile = Files.write(dir.resolve("new"), newData);
+        Path patch = dir.resolve("p");
+        assertEquals(ExitCode.OK, run("diff", oldFile.toString(), newFile.toString(), patch.toString(),
+                "--compression", "zstd"), err.toString());
+        byte[] whole = Files.readAllBytes(patch);
+        Path cut = Files.write(dir.resolve("cut"), java.util.Arrays.copyOf(whole, whole.length - 5));
+        Path result = dir.resolve("result");
+        assertEquals(ExitCode.VERIFICATION, run("patch", oldFile.toString(), cut.toString(), result.toString()));
+        assertTrue(err.toString().contains("truncated"), err.toString());
+        assertFalse(Files.exists(result));
+        assertEquals(ExitCode.USAGE, run("patch", oldFile.toString(), patch.toString(),
+                dir.resolve("no-such-dir/result").toString()));
+        assertEquals(ExitCode.USAGE, run("diff", oldFile.toString(), newFile.toString(), patch.toString(),
+                "--compression", "lz4"));
+    }
+
     private int run(String... args) {
         return Main.run(args, new PrintWriter(out), new PrintWriter(err));
     }

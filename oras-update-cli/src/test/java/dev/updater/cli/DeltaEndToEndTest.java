@@ -80,7 +80,9 @@ class DeltaEndToEndTest {
         for (JsonNode p : patches) {
             assertTrue(p.get("kept").asBoolean(), p.toString());
             assertTrue(p.get("size").asLong() < 60_000, "a patch of a few edits is small: " + p);
+            assertEquals("xz", p.get("compression").asText(), "small payloads get xz bodies, and --json says so: " + p);
         }
+        assertEquals("auto", v3.get("delta").get("compression").asText(), v3.toString());
 
         for (int base = 1; base <= 2; base++) {
             proxy.setFault((m, p, n) -> FaultProxy.pass());

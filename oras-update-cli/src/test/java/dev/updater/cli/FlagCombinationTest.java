@@ -110,6 +110,14 @@ class FlagCombinationTest {
                 "--delta-from", "0", "--delta-max-ratio", "0.5");
         assertEquals(ExitCode.USAGE, ratio.exitCode(), ratio::toString);
         assertTrue(ratio.err().contains("--delta-max-ratio"), ratio::toString);
+        CliRunner.Result compression = CliRunner.run("push", layout, "--version", "2.0.0", "--target",
+                "linux=" + app, "--delta-from", "0", "--delta-compression", "xz");
+        assertEquals(ExitCode.USAGE, compression.exitCode(), compression::toString);
+        assertTrue(compression.err().contains("--delta-compression"), compression::toString);
+        CliRunner.Result unknown = CliRunner.run("push", layout, "--version", "2.0.0", "--target", "linux=" + app,
+                "--delta-compression", "brotli");
+        assertEquals(ExitCode.USAGE, unknown.exitCode(), unknown::toString);
+        assertTrue(unknown.err().contains("brotli"), unknown::toString);
         CliRunner.Result versions = CliRunner.run("versions", layout);
         assertFalse(versions.out().contains("2.0.0"), versions::toString);
     }

@@ -40,6 +40,9 @@ class DeltaFuzzTest {
     private static byte[] bsdiff;
     /** {@link #ours} with its body cut in blocks of 1500 bytes: mutations also hit the boundaries of xz streams. */
     private static byte[] oursInBlocks;
+    /** The same patches with zstd bodies (the default), whole and in blocks of 1500 bytes. */
+    private static byte[] oursZstd;
+    private static byte[] oursZstdInBlocks;
     /** The decompressed body of {@link #ours}, mutated and recompressed behind a valid header. */
     private static byte[] oursBody;
 
@@ -50,10 +53,14 @@ class DeltaFuzzTest {
         newData = DeltaTestFiles.nextRelease(oldData, 12);
         oldFile = files.write("old", oldData);
         Path newFile = files.write("new", newData);
-        DeltaEngine.diff(oldFile, newFile, files.dir.resolve("ours"), PatchFormat.UPDATER);
+        DeltaEngine.diff(oldFile, newFile, files.dir.resolve("ours"), PatchFormat.UPDATER, PatchCompression.XZ);
         DeltaEngine.diff(oldFile, newFile, files.dir.resolve("bsdiff"), PatchFormat.BSDIFF40);
         ours = Files.readAllBytes(files.dir.resolve("ours"));
-        oursInBlocks = DeltaTestFiles.patchInBlocks(oldData, newData, DeltaTestFiles.plan(oldData, newData), 1500, 2);
+        DeltaPlan plan = DeltaTestFiles.plan(oldData, newData);
+        oursInBlocks = DeltaTestFiles.patchInBlocks(oldData, newData, plan, 1500, 2);
+        oursZstd = DeltaTestFiles.patchInBlocks(oldData, newData, plan, UpdaterFormat.XZ_BLOCK, 2,
+                PatchCompression.ZSTD);
+        oursZstdInBlocks = DeltaTestFiles.patchInBlocks(oldData, newData, plan, 1500, 2, PatchCompression.ZSTD);
         bsdiff = Files.readAllBytes(files.dir.resolve("bsdiff"));
         try (InputStream body = new XZInputStream(new ByteArrayInputStream(ours, UpdaterFormat.HEADER_SIZE,
                 ours.length - UpdaterFormat.HEADER_SIZE))) {
@@ -74,16 +81,20 @@ class DeltaFuzzTest {
         Path out = files.dir.resolve("fuzz-out");
         int rejected = 0;
         List<String> wrong = new ArrayList<>();
-        DeltaEngine.apply(oldFile, new ByteArrayInputStream(oursInBlocks), PatchFormat.UPDATER, out);
-        assertArrayEquals(newData, Files.readAllBytes(out), "the unmutated patch in blocks applies");
-        Files.delete(out);
+        for (byte[] unmutated : List.of(oursInBlocks, oursZstd, oursZstdInBlocks)) {
+            DeltaEngine.apply(oldFile, new ByteArrayInputStream(unmutated), PatchFormat.UPDATER, out);
+            assertArrayEquals(newData, Files.readAllBytes(out), "the unmutated patch applies");
+            Files.delete(out);
+        }
+        List<byte[]> ourPatches = List.of(ours, oursInBlocks, oursZstd, oursZstdInBlocks);
         for (int i = 0; i < count; i++) {
             PatchFormat format = i % 2 == 0 ? PatchFormat.UPDATER : PatchFormat.BSDIFF40;
             // A third of our patches get their decompressed body mutated: the compressed stream's own checks
             // would otherwise catch most mutations before the body parser sees them.
             byte[] patch = format == PatchFormat.UPDATER && i % 3 == 0
                     ? ourPatchWithBody(mutateBody(oursBody, random))
-                    : mutate(format == PatchFormat.BSDIFF40 ? bsdiff : i % 4 == 0 ? ours : oursInBlocks, random);
+                    : mutate(format == PatchFormat.BSDIFF40 ? bsdiff : ourPatches.get(i / 2 % ourPatches.size()),
+                            random);
             try {
                 DeltaEngine.apply(oldFile, new ByteArrayInputStream(patch), format, out);
                 if (!Arrays.equals(newData, Files.readAllBytes(out))) {

@@ -49,9 +49,15 @@ final class DeltaTestFiles implements AutoCloseable {
     /** {@code plan} written in our format with the body cut in blocks of {@code blockBytes}, on {@code threads}. */
     static byte[] patchInBlocks(byte[] oldData, byte[] newData, DeltaPlan plan, int blockBytes, int threads)
             throws IOException {
+        return patchInBlocks(oldData, newData, plan, blockBytes, threads, PatchCompression.XZ);
+    }
+
+    /** As above, the body compressed with {@code compression}. */
+    static byte[] patchInBlocks(byte[] oldData, byte[] newData, DeltaPlan plan, int blockBytes, int threads,
+            PatchCompression compression) throws IOException {
         java.io.ByteArrayOutputStream patch = new java.io.ByteArrayOutputStream();
         UpdaterPatchWriter.write(oldData, newData, Sha256.of(oldData), Sha256.of(newData),
-                UpdaterPatchWriter.whole(plan), patch, blockBytes, threads);
+                UpdaterPatchWriter.whole(plan), patch, compression, blockBytes, threads);
         return patch.toByteArray();
     }
 
