@@ -64,6 +64,51 @@ class ReleaseArchiveTest {
         Cli.Result exitCode = Cli.run(List.of(launcher.toString(), "pull", "oci:" + dir.resolve("none") + ":1.0.0",
                 "--target", "t", "--output", dir.resolve("out").toString()), strict);
         assertEquals(3, exitCode.exitCode(), "the launcher keeps the command's exit code: " + exitCode);
+
+        // every subcommand's help, and a push and a pull on a layout, with the start-up archive in effect
+        for (String sub : List.of("push", "pull", "check", "inspect", "versions", "version", "diff", "patch",
+                "tuf-client", "keygen", "sign", "verify", "status", "rollback", "trust", "login", "logout", "promote",
+                "rollout", "completion")) {
+            Cli.Result help = Cli.run(List.of(launcher.toString(), sub, "--help"), strict);
+            assertEquals(0, help.exitCode(), help::toString);
+            assertTrue(help.out().contains("Usage: update " + sub), help::toString);
+        }
+        Path payload = Files.write(dir.resolve("app"), new byte[] {1, 2, 3, 4, 5});
+        String layout = "oci:" + dir.resolve("layout");
+        Cli.Result push = Cli.run(List.of(launcher.toString(), "push", layout, "--version", "1.0.0", "--target",
+                "linux=" + payload), strict);
+        assertEquals(0, push.exitCode(), push::toString);
+        Cli.Result pull = Cli.run(List.of(launcher.toString(), "pull", layout + ":1.0.0", "--target", "linux",
+                "--output", dir.resolve("pulled").toString(), "--state-dir", dir.resolve("state").toString()), strict);
+        assertEquals(0, pull.exitCode(), pull::toString);
+        assertEquals(5, Files.size(dir.resolve("pulled")));
+    }
+
+    /** With a JDK 25 the installed copy uses its AOT cache instead, made on the first call and then required. */
+    @Test
+    void onJdk25TheMovedArchiveMakesAndUsesAnAotCache() throws IOException {
+        Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(jdk25.resolve("bin/java")),
+                "no JDK 25 at " + jdk25);
+        Path archive = archive();
+        assertEquals(0, Cli.run(List.of("tar", "-xzf", archive.toString(), "-C", dir.toString()), Map.of())
+                .exitCode());
+        Path launcher = dir.resolve(archive.getFileName().toString().replace(".tar.gz", "")).resolve("bin/update");
+        Path cache = dir.resolve("cache");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", jdk25.toString());
+        Cli.Result first = Cli.run(List.of(launcher.toString(), "version"), env);
+        assertEquals(0, first.exitCode(), first::toString);
+        assertEquals("", first.err(), "the first call makes the cache quietly");
+        List<Path> made;
+        try (Stream<Path> files = Files.list(cache.resolve("update"))) {
+            made = files.toList();
+        }
+        assertEquals(1, made.size(), made::toString);
+        assertTrue(made.get(0).getFileName().toString().endsWith(".aot"), made::toString);
+        // AOTMode=on makes the JVM fail rather than run without the cache
+        Cli.Result second = Cli.run(List.of(launcher.toString(), "pull", "--help"), Map.of("XDG_CACHE_HOME",
+                cache.toString(), "JAVA_HOME", jdk25.toString(), "UPDATE_JAVA_OPTS", "-XX:AOTMode=on"));
+        assertEquals(0, second.exitCode(), second::toString);
     }
 
     @Test
