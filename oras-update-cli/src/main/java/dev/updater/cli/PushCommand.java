@@ -338,6 +338,7 @@ final class PushCommand implements Callable<Integer> {
                 o.put("fileName", p.fileName());
             });
             n.put("blobsUploaded", result.blobsUploaded());
+            n.put("blobsMounted", result.blobsMounted());
             n.put("blobsSkipped", result.blobsSkipped());
             n.put("bytesUploaded", result.bytesUploaded());
             signed.ifPresent(sig -> n.put("signatureTag", sig.signatureTag()).put("signatures", sig.signatureCount()));
@@ -366,7 +367,8 @@ final class PushCommand implements Callable<Integer> {
                     + "nothing uploaded.");
         } else {
             err.println("Published " + result.update().product() + " " + result.update().version() + " to "
-                    + ref.storeName() + " (" + result.blobsUploaded() + " blob(s) uploaded, " + result.blobsSkipped()
+                    + ref.storeName() + " (" + result.blobsUploaded() + " blob(s) uploaded, "
+                    + (result.blobsMounted() > 0 ? result.blobsMounted() + " mounted, " : "") + result.blobsSkipped()
                     + " already present); tags: " + String.join(", ", result.tags()));
         }
         signed.ifPresent(sig -> err.println("Signed it (" + sig.signatureCount() + " signature(s) in "

@@ -52,9 +52,13 @@ public final class Publisher {
         this.listener = listener;
     }
 
-    /** Uploads a blob from a file region, reporting progress as the registry reads it. */
-    private void upload(OciDescriptor blob, Path file, long offset, String label) {
+    /**
+     * Uploads a blob from a file region, reporting progress as the registry reads it; returns the bytes the store
+     * actually read (resent parts included), 0 when it mounted the blob from another repository instead.
+     */
+    private long upload(OciDescriptor blob, Path file, long offset, String label) {
         BlobSource region = BlobSource.of(file).region(offset, blob.size());
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
         store.pushBlob(blob, () -> {
             listener.started(blob.digest(), label, blob.size(), 0);
             return new java.io.FilterInputStream(region.open()) {
@@ -65,6 +69,7 @@ public final class Publisher {
                     int n = super.read(b, off, len);
                     if (n > 0) {
                         done += n;
+                        sent.addAndGet(n);
                         listener.progressed(blob.digest(), done, blob.size());
                         if (done == blob.size()) listener.finished(blob.digest(), blob.size());
                     }
@@ -72,6 +77,23 @@ public final class Publisher {
                 }
             };
         });
+        return sent.get();
+    }
+
+    /** Counts one blob the repository did not have: sent (its bytes as the store read them), or mounted. */
+    private static final class UploadCounts {
+        int uploaded;
+        int mounted;
+        long bytes;
+
+        void add(OciDescriptor blob, long sent) {
+            if (sent == 0 && blob.size() > 0) {
+                mounted++;
+            } else {
+                uploaded++;
+                bytes += sent;
+            }
+        }
     }
 
     /** Uploads everything the release needs and its manifest by digest; the result lists the tags still to move. */
@@ -105,9 +127,8 @@ public final class Publisher {
         }
         UpdateManifest update = new UpdateManifest(updateId, request.product(), request.version(),
                 request.created(), request.channels(), targets);
-        int uploaded = 0;
+        UploadCounts counts = new UploadCounts();
         int skipped = 0;
-        long bytes = 0;
         List<OciDescriptor> layers = new ArrayList<>();
         Set<Digest> seen = new java.util.HashSet<>();
         for (Map.Entry<String, TargetPayload> t : targets.entrySet()) {
@@ -122,9 +143,7 @@ public final class Publisher {
                 if (store.hasBlob(p.digest())) {
                     skipped++;
                 } else {
-                    upload(blob, file, 0, "upload " + t.getKey());
-                    uploaded++;
-                    bytes += p.size();
+                    counts.add(blob, upload(blob, file, 0, "upload " + t.getKey()));
                 }
                 continue;
             }
@@ -141,10 +160,8 @@ public final class Publisher {
                 if (store.hasBlob(c.digest())) {
                     skipped++;
                 } else {
-                    upload(blob, file, chunkOffset, "upload " + t.getKey() + " chunk " + (i + 1) + "/"
-                            + p.chunks().size());
-                    uploaded++;
-                    bytes += c.size();
+                    counts.add(blob, upload(blob, file, chunkOffset, "upload " + t.getKey() + " chunk " + (i + 1)
+                            + "/" + p.chunks().size()));
                 }
             }
         }
@@ -155,9 +172,8 @@ public final class Publisher {
             if (store.hasBlob(layer.digest())) {
                 skipped++;
             } else {
-                upload(layer, p.file(), 0, "upload patch " + p.target() + " from " + p.descriptor().fromVersion());
-                uploaded++;
-                bytes += layer.size();
+                counts.add(layer, upload(layer, p.file(), 0, "upload patch " + p.target() + " from "
+                        + p.descriptor().fromVersion()));
             }
         }
         byte[] config = update.toBytes();
@@ -168,8 +184,8 @@ public final class Publisher {
                 Optional.empty(), manifestAnnotations(request));
         byte[] manifestBytes = manifest.toBytes();
         Digest digest = store.pushManifest(manifestBytes, MediaTypes.OCI_MANIFEST, Digest.of(manifestBytes).toString());
-        return new PublishResult(digest, update, tagsToMove(request), false, uploaded, skipped, bytes,
-                patchMaker.reports());
+        return new PublishResult(digest, update, tagsToMove(request), false, counts.uploaded, counts.mounted, skipped,
+                counts.bytes, patchMaker.reports());
     }
 
     /**
@@ -187,7 +203,7 @@ public final class Publisher {
         }
         List<String> tags = new ArrayList<>(List.of(RepositoryTags.versionTag(version)));
         tags.addAll(channels);
-        return new PublishResult(release.digest(), release.update(), tags, true, 0, 0, 0, List.of());
+        return new PublishResult(release.digest(), release.update(), tags, true, 0, 0, 0, 0, List.of());
     }
 
     private static List<String> tagsToMove(PublishRequest request) {
@@ -242,7 +258,8 @@ public final class Publisher {
                     + store.describe() + " (" + existing.digest() + ") with other payloads or product; versions are "
                     + "immutable because devices may have installed them: publish a new version");
         }
-        return new PublishResult(existing.digest(), existing.update(), tagsToMove(request), true, 0, 0, 0, List.of());
+        return new PublishResult(existing.digest(), existing.update(), tagsToMove(request), true, 0, 0, 0, 0,
+                List.of());
     }
 
     private static Map<String, String> manifestAnnotations(PublishRequest request) {
