@@ -3,6 +3,7 @@ package dev.updater.pull;
 import dev.updater.delta.DeltaEngine;
 import dev.updater.delta.PatchFormat;
 import dev.updater.registry.BlobDownloader;
+import dev.updater.registry.FetchedBytes;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.LocalFileException;
 import dev.updater.registry.io.Durable;
@@ -75,7 +76,9 @@ public final class PullEngine {
         try {
             PatchFormat format = PatchFormat.fromMediaType(patch.mediaType());
             OciDescriptor blob = new OciDescriptor(patch.mediaType(), patch.digest(), patch.size());
-            patchFile = new BlobDownloader(store, options.stallMillis(), options.listener()).download(blob, options.downloadsDir(), "patch from " + patch.fromVersion());
+            FetchedBytes counted = new FetchedBytes(options.listener());
+            patchFile = new BlobDownloader(store, options.stallMillis(), counted).download(blob,
+                    options.downloadsDir(), "patch from " + patch.fromVersion());
             Files.createDirectories(target.getParent());
             // apply refuses a patch to another source or target up front and renames the result into place only
             // once its size and SHA-256 are the payload's: the result is not hashed a second time here.
@@ -84,7 +87,7 @@ public final class PullEngine {
                         new DeltaEngine.Expected(baseDigest, payload.size(), payload.digest()));
             }
             Durable.move(temp, target, permissions(payload.fileMode()));
-            return new PullResult.Fetch(PullResult.Fetch.DELTA, patch.size(), Optional.of(patch.fromVersion()),
+            return new PullResult.Fetch(PullResult.Fetch.DELTA, counted.fetched(), Optional.of(patch.fromVersion()),
                     Optional.empty());
         } catch (UpdaterException e) {
             throw new DeltaUnavailable("patch from " + patch.fromVersion() + " unusable: " + e.getMessage());
@@ -96,12 +99,16 @@ public final class PullEngine {
         }
     }
 
-    /** Downloads a payload (verified, whole or chunked) and moves it to {@code output} with its file mode. */
+    /**
+     * Downloads a payload (verified, whole or chunked) and moves it to {@code output} with its file mode; returns the
+     * bytes this run fetched (a resumed download counts only the rest).
+     */
     private long fetchPayload(TargetPayload payload, Path output) {
-        Path verified = new PayloadFetcher(store, options.downloadsDir(), options.stallMillis(),
-                options.listener()).fetch(payload, payload.fileName());
+        FetchedBytes counted = new FetchedBytes(options.listener());
+        Path verified = new PayloadFetcher(store, options.downloadsDir(), options.stallMillis(), counted)
+                .fetch(payload, payload.fileName());
         Durable.move(verified, output.toAbsolutePath(), permissions(payload.fileMode()));
-        return payload.size();
+        return counted.fetched();
     }
 
     private static void deleteQuietly(Path file) {

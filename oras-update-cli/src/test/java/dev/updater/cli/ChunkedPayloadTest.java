@@ -90,9 +90,10 @@ class ChunkedPayloadTest {
         assertFalse(Files.exists(out));
         // Second run: only the missing chunks cross the wire.
         proxy.setFault((m, p, n) -> FaultProxy.pass());
-        ok(CliRunner.run("pull", "--state-dir", dir.resolve("state").toString(), repo + ":1.0.0", "--plain-http",
-                "--target", "t", "--output", out.toString(), "--json"));
+        JsonNode resumed = ok(CliRunner.run("pull", "--state-dir", dir.resolve("state").toString(), repo + ":1.0.0",
+                "--plain-http", "--target", "t", "--output", out.toString(), "--json"));
         assertArrayEquals(Files.readAllBytes(fw), Files.readAllBytes(out));
+        assertEquals(4L * CHUNK, resumed.path("bytesDownloaded").asLong(), "the bytes this run fetched: " + resumed);
         assertTrue(proxy.blobBodyBytes() <= 4L * CHUNK + 4096, "kept chunks not fetched again: "
                 + proxy.blobBodyBytes());
     }
