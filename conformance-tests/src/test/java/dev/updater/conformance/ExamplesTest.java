@@ -203,6 +203,37 @@ class ExamplesTest {
         deviceGetsTheReleaseThroughTuf(repo, "beta", "2.0.0");
     }
 
+    @Test
+    void systemdPollInstallsOnceThenFindsTheDeviceUpToDate() throws Exception {
+        Path systemd = EXAMPLES.resolve("systemd");
+        String service = Files.readString(systemd.resolve("update-device.service"));
+        assertTrue(service.contains("ExecStart=/usr/local/lib/update/update-device.sh"), service);
+        assertTrue(service.contains("EnvironmentFile=/etc/default/update-device"), service);
+        String timer = Files.readString(systemd.resolve("update-device.timer"));
+        assertTrue(timer.contains("[Timer]") && timer.contains("OnUnitActiveSec="), timer);
+        assertEquals(0, Cli.run(List.of("sh", "-n", systemd.resolve("update-device.sh").toString()), Map.of())
+                .exitCode());
+
+        writeDockerConfig(dockerConfig.resolve("config.json"));
+        String repo = registry.hostPort() + "/acme/device-app";
+        Map<String, String> push = Map.of("DOCKER_CONFIG", dockerConfig.toString());
+        ok(Cli.run(List.of(Cli.launcher().toString(), "push", repo, "--plain-http", "--version", "1.0.0", "--target",
+                "linux-amd64=" + workspace.resolve("build/thermostatd"), "--channel", "stable"), push));
+        Path root = dir.resolve("opt-app");
+        // the settings the service reads from /etc/default/update-device
+        Map<String, String> env = new HashMap<>(Map.of("DOCKER_CONFIG", dockerConfig.toString(),
+                "UPDATE", Cli.launcher().toString(), "UPDATE_REF", repo + ":stable", "UPDATE_TARGET", "linux-amd64",
+                "UPDATE_INSTALL_ROOT", root.toString(), "UPDATE_OPTIONS", "--plain-http",
+                "UPDATE_HEALTH_CMD", "test -f ./thermostatd", "UPDATE_HEALTH_TIMEOUT", "20"));
+        Cli.Result first = Cli.run(List.of("sh", systemd.resolve("update-device.sh").toString()), env);
+        assertEquals(0, first.exitCode(), first::toString);
+        assertArrayEquals(Files.readAllBytes(workspace.resolve("build/thermostatd")),
+                Files.readAllBytes(root.resolve("current/thermostatd")));
+        Cli.Result second = Cli.run(List.of("sh", systemd.resolve("update-device.sh").toString()), env);
+        assertEquals(0, second.exitCode(), second::toString);
+        assertTrue(second.out().contains("update: up-to-date"), second::toString);
+    }
+
     private void deviceGetsTheReleaseThroughTuf(String repo, String channel, String version) throws Exception {
         Path state = dir.resolve("device-state");
         Map<String, String> env = Map.of("DOCKER_CONFIG", dockerConfig.toString());

@@ -90,7 +90,9 @@ final class CheckCommand implements Callable<Integer> {
         }
         Path state = installRoot.map(r -> new InstallLayout(r).stateDir())
                 .orElse(stateDir != null ? stateDir : PullOptions.defaultStateDir());
-        Optional<SemVer> current = installRoot.flatMap(r -> Installer.inspect(r).currentVersion());
+        // a device that has installed nothing yet (a new install root) is checked as one with no current version
+        Optional<SemVer> current = installRoot.filter(r -> java.nio.file.Files.isDirectory(
+                new InstallLayout(r).stateDir())).flatMap(r -> Installer.inspect(r).currentVersion());
         DevicePull request = new DevicePull(ref, release, target, trust.policy(), tuf.settings(
                 TrustBootstrapCommand.trustDir(installRoot.orElse(null), stateDir)), Optional.empty());
         DeviceContext context = device.context(state, current, false);
