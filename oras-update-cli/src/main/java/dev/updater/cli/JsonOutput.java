@@ -59,7 +59,8 @@ final class JsonOutput {
             case NETWORK -> "check the registry's address and the network, then run the command again (transfers"
                     + " resume)";
             case AUTH -> "check the credentials: update login REGISTRY, or -u USER --password-stdin";
-            case STATE -> "check the local path, free space and lock named in the message";
+            case STATE -> "local state or a policy stopped it (a disk, the install lock, a downgrade, a trust or"
+                    + " signing rule): the message names which and the flag or step that resolves it";
             case HEALTH_CHECK -> "the previous version was restored; check the new version's health command";
             case INTERNAL -> "this is a bug: run again with UPDATE_DEBUG=1 and report the stack trace";
         };

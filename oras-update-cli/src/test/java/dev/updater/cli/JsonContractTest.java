@@ -148,6 +148,11 @@ class JsonContractTest {
                 "--json");
         assertEquals("up-to-date", check.path("status").asText(), check::toString);
         run("promote", 0, "promote", layout + ":1.0.0", "--channel", "beta", "--json");
+        run("rollout", 0, "rollout", layout, "--channel", "beta", "--percent", "25", "--key", key + ".key",
+                "--password-file", password.toString(), "--json");
+        JsonNode logout = run("logout", 0, "logout", "127.0.0.1:9", "--registry-config",
+                dir.resolve("auth.json").toString(), "--json");
+        assertFalse(logout.path("removed").asBoolean(), logout::toString);
         run("status", 0, "status", "--install-root", root, "--json");
         run("rollback", 0, "rollback", "--install-root", root, "--json");
 
