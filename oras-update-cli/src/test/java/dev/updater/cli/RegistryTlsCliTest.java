@@ -178,8 +178,10 @@ class RegistryTlsCliTest {
         Path config = writeConfig(Map.of("other.example.com", "bob:bobs-secret"));
         String ca = certificate.certificate().toString();
         CliRunner.Result login = withStdin(PASSWORD + "\n", "login", registry.hostPort(), "-u", "alice",
-                "--password-stdin", "--ca-file", ca, "--registry-config", config.toString());
+                "--password-stdin", "--ca-file", ca, "--registry-config", config.toString(), "--json");
         assertEquals(ExitCode.OK, login.exitCode(), login::toString);
+        JsonNode result = Json.parse(login.out().trim().getBytes(StandardCharsets.UTF_8), "login --json");
+        assertEquals(java.util.Set.of(), JsonContractTest.schema("login").validate(result), login::toString);
         assertFalse(login.out().contains(PASSWORD) || login.err().contains(PASSWORD), login::toString);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
         JsonNode written = Json.parse(Files.readAllBytes(config), "config");
