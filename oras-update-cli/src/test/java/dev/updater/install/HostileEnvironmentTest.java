@@ -1,5 +1,6 @@
 package dev.updater.install;
 
+import dev.updater.registry.testing.Tmpfs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +17,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,33 +35,19 @@ class HostileEnvironmentTest {
     @TempDir
     Path dir;
 
-    private final List<Path> mounts = new ArrayList<>();
+    private final Tmpfs disks = new Tmpfs();
 
     @AfterEach
     void unmount() throws Exception {
-        for (Path m : mounts) {
-            run("umount", m.toString());
-        }
+        disks.close();
     }
 
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        int code = p.waitFor();
-        return code == 0 ? "" : String.join(" ", command) + " exited " + code + ": " + output.strip();
-    }
-
-    /** A real small file system; a refusal is a test failure that says why (e.g. not root, no CAP_SYS_ADMIN). */
     private Path tmpfs(String name, String options) throws Exception {
-        Path mountPoint = Files.createDirectories(dir.resolve(name));
-        String refused = run("mount", "-t", "tmpfs", "-o", options, "tmpfs", mountPoint.toString());
-        assertEquals("", refused, "this test needs a real small file system; mounting was refused");
-        mounts.add(mountPoint);
-        return mountPoint;
+        return disks.mount(dir, name, options);
     }
 
-    private static void remount(Path mountPoint, String options) throws Exception {
-        assertEquals("", run("mount", "-o", "remount," + options, mountPoint.toString()));
+    private void remount(Path mountPoint, String options) throws Exception {
+        disks.remount(mountPoint, options);
     }
 
     private static byte[] randomBytes(int size, long seed) {

@@ -1,5 +1,6 @@
 package dev.updater.registry.io;
 
+import dev.updater.registry.testing.Tmpfs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,29 +37,16 @@ class DurableTest {
     @TempDir
     Path dir;
 
-    private final List<Path> mounts = new ArrayList<>();
+    private final Tmpfs disks = new Tmpfs();
 
     @AfterEach
     void unmount() throws Exception {
         Durable.syncObserver = p -> { };
-        for (Path m : mounts) {
-            run("umount", m.toString());
-        }
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        int code = p.waitFor();
-        return code == 0 ? "" : String.join(" ", command) + " exited " + code + ": " + output.strip();
+        disks.close();
     }
 
     private Path tmpfs(String name, String options) throws Exception {
-        Path mountPoint = Files.createDirectories(dir.resolve(name));
-        String refused = run("mount", "-t", "tmpfs", "-o", options, "tmpfs", mountPoint.toString());
-        assertEquals("", refused, "this test needs a real small file system; mounting was refused");
-        mounts.add(mountPoint);
-        return mountPoint;
+        return disks.mount(dir, name, options);
     }
 
     private static List<String> names(Path directory) throws IOException {
@@ -174,14 +162,14 @@ class DurableTest {
         Path disk = tmpfs("ro", "size=1m");
         Path target = disk.resolve("journal");
         Durable.write(target, ascii("old"));
-        assertEquals("", run("mount", "-o", "remount,ro", disk.toString()));
+        disks.remount(disk, "ro");
         try {
             LocalFileException e = assertThrows(LocalFileException.class, () -> Durable.write(target, ascii("new")));
             assertTrue(e.getMessage().contains("Read-only file system"), e.getMessage());
             assertThrows(LocalFileException.class, () -> Durable.appendLine(disk.resolve("log"), "line", true));
             assertEquals("old", Files.readString(target));
         } finally {
-            assertEquals("", run("mount", "-o", "remount,rw", disk.toString()));
+            disks.remount(disk, "rw");
         }
     }
 
