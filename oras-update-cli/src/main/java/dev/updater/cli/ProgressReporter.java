@@ -71,6 +71,17 @@ final class ProgressReporter {
             err.flush();
         }
 
+        /**
+         * A label cut to {@code width} in the middle: the end says which chunk or patch it is ("... chunk 10/12"),
+         * the start which payload, so two transfers never look alike.
+         */
+        static String shortened(String label, int width) {
+            if (label.length() <= width) return label;
+            int tail = (width - 1) / 2;
+            int head = width - 1 - tail;
+            return label.substring(0, head) + "~" + label.substring(label.length() - tail);
+        }
+
         /** The bar's text, exactly {@code columns - 1} characters. */
         String line(Transfer t, long done, long total) {
             double rate = t.rate(done);
@@ -90,8 +101,7 @@ final class ProgressReporter {
             int labelWidth = Math.min(t.label.length(), Math.max(8, room - 13));
             int barWidth = Math.min(24, room - labelWidth - 3);
             StringBuilder sb = new StringBuilder();
-            sb.append(t.label.length() > labelWidth ? t.label.substring(0, Math.max(0, labelWidth - 1)) + "~"
-                    : t.label);
+            sb.append(shortened(t.label, labelWidth));
             if (barWidth >= 10) {
                 int filled = total == 0 ? barWidth : (int) (barWidth * done / total);
                 sb.append(" [").append("#".repeat(filled)).append(" ".repeat(barWidth - filled)).append(']');
