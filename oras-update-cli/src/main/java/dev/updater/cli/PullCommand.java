@@ -5,15 +5,19 @@ import dev.updater.install.HealthCheck;
 import dev.updater.install.InstallOptions;
 import dev.updater.install.InstallResult;
 import dev.updater.install.Installer;
+import dev.updater.pull.DeviceContext;
 import dev.updater.pull.DevicePull;
 import dev.updater.pull.DeviceUpdater;
+import dev.updater.pull.PrefetchedRelease;
 import dev.updater.pull.PullOptions;
 import dev.updater.pull.PullResult;
+import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
 import dev.updater.registry.remote.RetryPolicy;
 import dev.updater.release.Release;
 import dev.updater.schema.Json;
+import dev.updater.schema.UntrustedText;
 import dev.updater.schema.UpdateManifest;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.ToLongBiFunction;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -259,22 +264,63 @@ final class PullCommand implements Callable<Integer> {
         try (Installer installer = Installer.open(installRoot, installOptions(out))) {
             reportRecovery(installer);
             if (attempts != null) store.useRetryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(attempts));
-            try (ReleaseStore s = store.open(ref)) {
+            try (ReleaseStore online = store.open(ref)) {
                 PullOptions options = PullOptions.defaults(installRoot.resolve(".updater"))
                         .withListener(progress.listener(json, out, spec.commandLine().getErr()));
+                Path state = installer.layout().stateDir();
+                DeviceContext context = device.context(state, installer.status().currentVersion(), allowDowngrade);
+                ReleaseStore s = prefetch ? PrefetchedRelease.recording(online) : online;
                 DeviceUpdater updater = new DeviceUpdater(s, options);
-                DeviceUpdater.Decided decided = updater.decide(request, device.context(installer.layout().stateDir(),
-                        installer.status().currentVersion(), allowDowngrade));
-                if (!DeviceUpdate.installs(decided.decision())) {
-                    DeviceUpdate.reportNotInstalled(decided, prefetch ? Optional.of(updater::prefetch)
-                            : Optional.empty(), target, json, out, spec.commandLine().getErr());
-                    return ExitCode.OK;
+                DeviceUpdater.Decided decided;
+                try {
+                    decided = updater.decide(request, context);
+                } catch (RegistryNetworkException unreachable) {
+                    return installPrefetched(out, ref, installer, request, context, options, online, unreachable);
                 }
-                DeviceUpdater.Installed installed = updater.install(installer, request, decided.release());
-                print(out, ref, installed.release().release(), installed.result(), installed.fetch());
+                Optional<ToLongBiFunction<DeviceUpdater.Decided, String>> prefetchAndKeep = prefetch
+                        ? Optional.of((d, t) -> {
+                            long bytes = updater.prefetch(d, t);
+                            PrefetchedRelease.keep(s, state, request, d);
+                            return bytes;
+                        }) : Optional.empty();
+                installOrReport(out, ref, installer, request, updater, decided, prefetchAndKeep);
+                PrefetchedRelease.discardIfInstalled(state, online, request, installer.status().currentVersion());
             }
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * The registry cannot be reached: a release prefetched for this request is verified again from what the
+     * prefetch kept (digests, signatures, TUF expiry at this clock) and installed, without the network. Without a
+     * prefetch the pull fails as it would have.
+     */
+    private Integer installPrefetched(PrintWriter out, StoreReference ref, Installer installer, DevicePull request,
+            DeviceContext context, PullOptions options, ReleaseStore online, RegistryNetworkException unreachable) {
+        Path state = installer.layout().stateDir();
+        try (PrefetchedRelease.Kept kept = PrefetchedRelease.find(state, online, request)
+                .orElseThrow(() -> unreachable)) {
+            spec.commandLine().getErr().println("update: warning: " + UntrustedText.escapeAll(unreachable
+                    .getMessage()) + "; using the release prefetched for this request (" + kept.version() + ", "
+                    + kept.release().shortForm() + "), verified again offline");
+            DeviceUpdater offline = new DeviceUpdater(kept.store(), options);
+            DeviceUpdater.Decided decided = offline.decide(request, context);
+            PrefetchedRelease.requirePinned(kept, decided);
+            installOrReport(out, ref, installer, request, offline, decided, Optional.empty());
+        }
+        PrefetchedRelease.discardIfInstalled(state, online, request, installer.status().currentVersion());
+        return ExitCode.OK;
+    }
+
+    private void installOrReport(PrintWriter out, StoreReference ref, Installer installer, DevicePull request,
+            DeviceUpdater updater, DeviceUpdater.Decided decided,
+            Optional<ToLongBiFunction<DeviceUpdater.Decided, String>> prefetchAndKeep) {
+        if (!DeviceUpdate.installs(decided.decision())) {
+            DeviceUpdate.reportNotInstalled(decided, prefetchAndKeep, target, json, out, spec.commandLine().getErr());
+            return;
+        }
+        DeviceUpdater.Installed installed = updater.install(installer, request, decided.release());
+        print(out, ref, installed.release().release(), installed.result(), installed.fetch());
     }
 
     private DevicePull request(StoreReference ref, Path trustDir) {
