@@ -1,7 +1,10 @@
 package dev.updater.pull;
 
 import dev.updater.registry.ReleaseStore;
+import dev.updater.rollout.ChannelPolicy;
 import dev.updater.rollout.PolicyArtifact;
+import dev.updater.rollout.Urgency;
+import dev.updater.schema.ImageManifest;
 import dev.updater.schema.Digest;
 import dev.updater.schema.tuf.Metadata;
 import dev.updater.schema.tuf.Root;
@@ -29,11 +32,13 @@ public final class CheapPoll {
     private final ReleaseStore store;
     private final DeviceUpdater updater;
     private final PollCache cache;
+    private final java.nio.file.Path stateDir;
 
     public CheapPoll(ReleaseStore store, DeviceUpdater updater, java.nio.file.Path stateDir) {
         this.store = store;
         this.updater = updater;
         this.cache = new PollCache(stateDir);
+        this.stateDir = stateDir;
     }
 
     /** A decision and whether the cache answered it (a hit read no manifest and no blob). */
@@ -47,7 +52,8 @@ public final class CheapPoll {
                 request.tuf().product().orElse(""), request.signatures().map(TrustPolicy::describe).orElse(""));
         Optional<Digest> probe = tuf ? probeTrust(request.tuf().trustDir(), now) : store.probe(request.release());
         Optional<PollCache.Entry> cached = cache.read(key);
-        if (probe.isPresent() && cached.isPresent() && cached.get().probe().equals(probe.get())) {
+        if (probe.isPresent() && cached.isPresent() && cached.get().probe().equals(probe.get())
+                && (cached.get().complete() || answersUpToDate(cached.get().candidate(), device))) {
             Candidate candidate = cached.get().candidate();
             UpdateDecision decision = UpdateDecision.decide(candidate, device);
             boolean policyMayHaveChanged = !tuf && request.channel().isPresent()
@@ -56,17 +62,36 @@ public final class CheapPoll {
                 return new Polled(decision, true);
             }
         }
-        // Everything is probed before the full read, so a change in between shows up as a miss next time, never as
-        // a stale hit. Without TUF the tag's claimed digest is the release digest, whose policy tag is known now.
-        boolean withPolicy = !tuf && request.channel().isPresent();
-        Optional<String> policyBefore = withPolicy ? probe.map(this::policyProbe) : Optional.of("");
-        DeviceUpdater.Decided decided = updater.decide(request, device);
-        Candidate candidate = decided.decision().candidate();
+        // Each tag is probed before it is read, so a change in between shows up as a miss next time, never as a
+        // stale hit. Without TUF the tag's claimed digest is the release digest, whose policy tag is known now.
+        ResolvedRelease resolved = ResolvedRelease.resolve(store, request);
+        Optional<InstalledRelease> installed = InstalledRelease.read(stateDir, device.current())
+                .filter(i -> i.release().equals(resolved.manifest().digest()) && i.target().equals(request.target()));
+        UpdateDecision decision;
+        Optional<String> policyBefore = Optional.of("");
+        if (installed.isPresent()) {
+            // The tag or the signed targets name the very release this device installed (verified then, signatures
+            // and all): up to date, without reading its update manifest, policy or signatures again. What this
+            // candidate lacks (the policy) can only ever answer up-to-date; the cache entry says so.
+            InstalledRelease i = installed.get();
+            Candidate candidate = new Candidate(i.version(), i.release(), i.target(), i.payload(),
+                    Urgency.of(ImageManifest.parse(resolved.manifest().bytes())), ChannelPolicy.NONE);
+            decision = UpdateDecision.decide(candidate, device);
+        } else {
+            if (!tuf && request.channel().isPresent()) policyBefore = probe.map(this::policyProbe);
+            decision = updater.decide(request, device, resolved).decision();
+        }
+        Candidate candidate = decision.candidate();
         boolean consistent = tuf || probe.map(candidate.release()::equals).orElse(false);
         if (probe.isPresent() && policyBefore.isPresent() && consistent) {
-            cache.write(key, new PollCache.Entry(probe.get(), policyBefore.get(), candidate));
+            cache.write(key, new PollCache.Entry(probe.get(), policyBefore.get(), candidate, installed.isEmpty()));
         }
-        return new Polled(decided.decision(), false);
+        return new Polled(decision, false);
+    }
+
+    /** An entry known only to be the installed release may answer nothing but up-to-date. */
+    private static boolean answersUpToDate(Candidate candidate, DeviceContext device) {
+        return UpdateDecision.decide(candidate, device).status() == UpdateDecision.Status.UP_TO_DATE;
     }
 
     private String policyProbe(Digest release) {

@@ -4,10 +4,12 @@ import static dev.updater.cli.RolloutRegistryTest.json;
 import static dev.updater.cli.RolloutRegistryTest.ok;
 import static dev.updater.cli.RolloutRegistryTest.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.updater.registry.testing.FaultProxy;
+import dev.updater.schema.Json;
 import dev.updater.registry.testing.LocalRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +65,10 @@ class PollCostTest {
             return RolloutRegistryTest.json(result);
         }
 
+        List<String> blobGets() {
+            return requests.stream().filter(r -> r.startsWith("GET ") && r.contains("/blobs/")).toList();
+        }
+
         @Override
         public String toString() {
             return requests.size() + " request(s) " + requests + ", " + blobBytes + " blob bytes";
@@ -86,6 +92,9 @@ class PollCostTest {
         Cost first = measure(check(repo + ":stable", root));
         assertEquals("up-to-date", first.json().path("status").asText());
         assertEquals("miss", first.json().path("pollCache").asText());
+        // the tag names the release the device installed: up to date without its update manifest (no blob at all)
+        assertEquals(List.of(), first.blobGets(), first::toString);
+        assertEquals(2, first.requests().size(), first::toString);
         Cost idle = measure(check(repo + ":stable", root));
         System.out.println("idle poll without trust: before (pull, full pipeline) " + before + "; first check "
                 + first + "; after (idle check) " + idle);
@@ -131,6 +140,11 @@ class PollCostTest {
                 "--plain-http");
         Cost first = measure(check(repo + ":stable", root));
         assertEquals("up-to-date", first.json().path("status").asText(), first::toString);
+        // the signed targets name the installed release: its update manifest (the config blob) is not read
+        String config = Json.parse(RolloutRegistryTest.manifestBytes(repo, "1.0.0"), "manifest").path("config")
+                .path("digest").asText();
+        assertTrue(config.startsWith("sha256:"), config);
+        assertFalse(first.requests().stream().anyMatch(r -> r.contains(config)), first::toString);
         Cost idle = measure(check(repo + ":stable", root));
         System.out.println("idle poll with trust: before (pull, full pipeline) " + before + "; first check " + first
                 + "; after (idle check) " + idle);
