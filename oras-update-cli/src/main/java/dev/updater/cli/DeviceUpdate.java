@@ -21,6 +21,15 @@ final class DeviceUpdate {
                 || decision.status() == UpdateDecision.Status.UP_TO_DATE;
     }
 
+    /**
+     * A pull the poll cache answered (nothing changed since the last full check): the current version, or the
+     * rollout's or window's "not now", reported as a decision ({@code result} is the status, e.g. up-to-date).
+     */
+    static void reportPolled(UpdateDecision d, boolean json, PrintWriter out, PrintWriter err) {
+        d.warning().ifPresent(w -> err.println("update: warning: " + UntrustedText.escapeAll(w)));
+        print(d, -1, true, json, out);
+    }
+
     /** @param prefetch downloads the payload when the install is deferred (returns its size) */
     static void reportNotInstalled(DeviceUpdater.Decided decided,
             Optional<ToLongBiFunction<DeviceUpdater.Decided, String>> prefetch, String target, boolean json,
@@ -31,6 +40,10 @@ final class DeviceUpdate {
         if (prefetch.isPresent() && d.status() == UpdateDecision.Status.DEFERRED) {
             prefetched = prefetch.get().applyAsLong(decided, target);
         }
+        print(d, prefetched, false, json, out);
+    }
+
+    private static void print(UpdateDecision d, long prefetched, boolean cacheHit, boolean json, PrintWriter out) {
         if (json) {
             ObjectNode n = dev.updater.schema.Json.object();
             n.put("result", d.status().jsonName());
@@ -39,11 +52,14 @@ final class DeviceUpdate {
             n.put("releaseDigest", d.candidate().release().toString());
             n.put("reason", d.reason());
             if (prefetched >= 0) n.put("prefetchedBytes", prefetched);
+            if (cacheHit) n.put("pollCache", "hit");
             JsonOutput.print(out, n);
         } else {
-            out.println("Not installing " + d.candidate().version() + " (" + d.status().jsonName() + "): "
-                    + d.reason() + (prefetched >= 0 ? "; payload prefetched (" + prefetched + " bytes), the install "
-                    + "inside the window downloads none" : ""));
+            out.println((d.status() == UpdateDecision.Status.UP_TO_DATE ? "version " + d.candidate().version()
+                    + " is already current; nothing to do: " : "Not installing " + d.candidate().version() + " ("
+                    + d.status().jsonName() + "): ") + d.reason()
+                    + (prefetched >= 0 ? "; payload prefetched (" + prefetched + " bytes), the install inside the "
+                    + "window downloads none" : "") + (cacheHit ? " (nothing changed since the last poll)" : ""));
         }
     }
 }

@@ -5,12 +5,14 @@ import dev.updater.install.HealthCheck;
 import dev.updater.install.InstallOptions;
 import dev.updater.install.InstallResult;
 import dev.updater.install.Installer;
+import dev.updater.pull.CheapPoll;
 import dev.updater.pull.DeviceContext;
 import dev.updater.pull.DevicePull;
 import dev.updater.pull.DeviceUpdater;
 import dev.updater.pull.PrefetchedRelease;
 import dev.updater.pull.PullOptions;
 import dev.updater.pull.PullResult;
+import dev.updater.pull.UpdateDecision;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
@@ -271,9 +273,15 @@ final class PullCommand implements Callable<Integer> {
                 DeviceContext context = device.context(state, installer.status().currentVersion(), allowDowngrade);
                 ReleaseStore s = prefetch ? PrefetchedRelease.recording(online) : online;
                 DeviceUpdater updater = new DeviceUpdater(s, options);
+                CheapPoll poll = new CheapPoll(s, updater, state);
                 DeviceUpdater.Decided decided;
                 try {
-                    decided = updater.decide(request, context);
+                    CheapPoll.Probe probe = poll.probe(request, context);
+                    if (probe.hit().isPresent() && answeredByCache(out, probe.hit().get(), installer, online,
+                            request)) {
+                        return ExitCode.OK;
+                    }
+                    decided = poll.decideAndRemember(probe, request, context);
                 } catch (RegistryNetworkException unreachable) {
                     return installPrefetched(out, ref, installer, request, context, options, online, unreachable);
                 }
@@ -288,6 +296,24 @@ final class PullCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * Reports the poll cache's answer when it ends this pull as the full pipeline would, with nothing to install or
+     * fetch: the current version with the same payload (the installer logs the no-op), or a rollout or window that
+     * says not now (with --prefetch: of a release already prefetched). False, having printed nothing, otherwise.
+     */
+    private boolean answeredByCache(PrintWriter out, UpdateDecision d, Installer installer, ReleaseStore online,
+            DevicePull request) {
+        boolean settled = switch (d.status()) {
+            case UP_TO_DATE -> installer.confirmCurrent(d.candidate().version(), d.candidate().payload()).isPresent();
+            case NOT_ELIGIBLE -> true;
+            case DEFERRED -> !prefetch || PrefetchedRelease.holds(installer.layout().stateDir(), online, request,
+                    d.candidate().release());
+            case AVAILABLE -> false;
+        };
+        if (settled) DeviceUpdate.reportPolled(d, json, out, spec.commandLine().getErr());
+        return settled;
     }
 
     /**

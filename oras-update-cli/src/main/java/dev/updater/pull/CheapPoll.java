@@ -44,7 +44,37 @@ public final class CheapPoll {
     /** A decision and whether the cache answered it (a hit read no manifest and no blob). */
     public record Polled(UpdateDecision decision, boolean cacheHit) {}
 
+    /**
+     * What the probes found: the cache key, the digest the store claims now for the polled tag (empty: no answer
+     * from the cache is possible), and the cache's decision when nothing changed.
+     */
+    public record Probe(String key, Optional<Digest> claimed, boolean tuf, Optional<UpdateDecision> hit) {}
+
+    /** The check: the cache's answer when nothing changed, else the full pipeline (whose result is cached). */
     public Polled decide(DevicePull request, DeviceContext device) {
+        Probe probe = probe(request, device);
+        if (probe.hit().isPresent()) return new Polled(probe.hit().get(), true);
+        // Each tag is probed before it is read, so a change in between shows up as a miss next time, never as a
+        // stale hit.
+        ResolvedRelease resolved = ResolvedRelease.resolve(store, request);
+        Optional<InstalledRelease> installed = InstalledRelease.read(stateDir, device.current())
+                .filter(i -> i.release().equals(resolved.manifest().digest()) && i.target().equals(request.target()));
+        if (installed.isEmpty()) {
+            return new Polled(decideAndRemember(probe, request, device, resolved).decision(), false);
+        }
+        // The tag or the signed targets name the very release this device installed (verified then, signatures and
+        // all): up to date, without reading its update manifest, policy or signatures again. What this candidate
+        // lacks (the policy) can only ever answer up-to-date; the cache entry says so.
+        InstalledRelease i = installed.get();
+        Candidate candidate = new Candidate(i.version(), i.release(), i.target(), i.payload(),
+                Urgency.of(ImageManifest.parse(resolved.manifest().bytes())), ChannelPolicy.NONE);
+        UpdateDecision decision = UpdateDecision.decide(candidate, device);
+        remember(probe, Optional.of(""), candidate, false);
+        return new Polled(decision, false);
+    }
+
+    /** Sends the probes and compares them with the cache: at most one request without TUF, two with. */
+    public Probe probe(DevicePull request, DeviceContext device) {
         Instant now = device.clock().instant();
         DeviceTrust trust = new DeviceTrust(request.tuf().trustDir(), device.clock());
         boolean tuf = trust.isBootstrapped();
@@ -59,34 +89,34 @@ public final class CheapPoll {
             boolean policyMayHaveChanged = !tuf && request.channel().isPresent()
                     && decision.status() != UpdateDecision.Status.UP_TO_DATE;
             if (!policyMayHaveChanged || policyProbe(candidate.release()).equals(cached.get().policyProbe())) {
-                return new Polled(decision, true);
+                return new Probe(key, probe, tuf, Optional.of(decision));
             }
         }
-        // Each tag is probed before it is read, so a change in between shows up as a miss next time, never as a
-        // stale hit. Without TUF the tag's claimed digest is the release digest, whose policy tag is known now.
-        ResolvedRelease resolved = ResolvedRelease.resolve(store, request);
-        Optional<InstalledRelease> installed = InstalledRelease.read(stateDir, device.current())
-                .filter(i -> i.release().equals(resolved.manifest().digest()) && i.target().equals(request.target()));
-        UpdateDecision decision;
-        Optional<String> policyBefore = Optional.of("");
-        if (installed.isPresent()) {
-            // The tag or the signed targets name the very release this device installed (verified then, signatures
-            // and all): up to date, without reading its update manifest, policy or signatures again. What this
-            // candidate lacks (the policy) can only ever answer up-to-date; the cache entry says so.
-            InstalledRelease i = installed.get();
-            Candidate candidate = new Candidate(i.version(), i.release(), i.target(), i.payload(),
-                    Urgency.of(ImageManifest.parse(resolved.manifest().bytes())), ChannelPolicy.NONE);
-            decision = UpdateDecision.decide(candidate, device);
-        } else {
-            if (!tuf && request.channel().isPresent()) policyBefore = probe.map(this::policyProbe);
-            decision = updater.decide(request, device, resolved).decision();
+        return new Probe(key, probe, tuf, Optional.empty());
+    }
+
+    /** The full pipeline after a missed {@code probe}, its result cached for the next poll. */
+    public DeviceUpdater.Decided decideAndRemember(Probe probe, DevicePull request, DeviceContext device) {
+        return decideAndRemember(probe, request, device, ResolvedRelease.resolve(store, request));
+    }
+
+    private DeviceUpdater.Decided decideAndRemember(Probe probe, DevicePull request, DeviceContext device,
+            ResolvedRelease resolved) {
+        // Without TUF the tag's claimed digest is the release digest, whose policy tag is known now: probed before
+        // the policy stage reads it.
+        Optional<String> policyBefore = !probe.tuf() && request.channel().isPresent()
+                ? probe.claimed().map(this::policyProbe) : Optional.of("");
+        DeviceUpdater.Decided decided = updater.decide(request, device, resolved);
+        remember(probe, policyBefore, decided.decision().candidate(), true);
+        return decided;
+    }
+
+    private void remember(Probe probe, Optional<String> policyBefore, Candidate candidate, boolean complete) {
+        boolean consistent = probe.tuf() || probe.claimed().map(candidate.release()::equals).orElse(false);
+        if (probe.claimed().isPresent() && policyBefore.isPresent() && consistent) {
+            cache.write(probe.key(), new PollCache.Entry(probe.claimed().get(), policyBefore.get(), candidate,
+                    complete));
         }
-        Candidate candidate = decision.candidate();
-        boolean consistent = tuf || probe.map(candidate.release()::equals).orElse(false);
-        if (probe.isPresent() && policyBefore.isPresent() && consistent) {
-            cache.write(key, new PollCache.Entry(probe.get(), policyBefore.get(), candidate, installed.isEmpty()));
-        }
-        return new Polled(decision, false);
     }
 
     /** An entry known only to be the installed release may answer nothing but up-to-date. */

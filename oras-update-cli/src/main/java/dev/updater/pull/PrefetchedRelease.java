@@ -107,6 +107,17 @@ public final class PrefetchedRelease {
                 n.path("version").asText("?")));
     }
 
+    /** Whether the prefetch kept for {@code request} is of {@code release} (a deferred poll need not fetch it again). */
+    public static boolean holds(Path stateDir, ReleaseStore online, DevicePull request, Digest release) {
+        Path record = dirOf(stateDir, online, request).resolve(RECORD);
+        try {
+            return Files.isRegularFile(record) && release.toString().equals(Json.parse(Files.readAllBytes(record),
+                    "prefetch record").path("release").asText());
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable: prefetch again
+        }
+    }
+
     /**
      * The offline run must verify its way to the very release the prefetch verified: anything else means the kept
      * files were changed (a retagged layout), and nothing is installed.
