@@ -1,25 +1,14 @@
 package dev.updater.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.updater.pull.DeviceUpdater;
 import dev.updater.pull.UpdateDecision;
 import dev.updater.schema.UntrustedText;
 import java.io.PrintWriter;
-import java.util.Optional;
-import java.util.function.ToLongBiFunction;
+import java.util.OptionalLong;
 
 /** How {@code update pull --install-root} reports a release the rollout stage held back (kept out of PullCommand). */
 final class DeviceUpdate {
     private DeviceUpdate() {}
-
-    /**
-     * Up to date and available go on to the installer, which reports an already current version (or refuses a
-     * downgrade) as it always did; only the rollout's own outcomes stop the pull here.
-     */
-    static boolean installs(UpdateDecision decision) {
-        return decision.status() == UpdateDecision.Status.AVAILABLE
-                || decision.status() == UpdateDecision.Status.UP_TO_DATE;
-    }
 
     /**
      * A pull the poll cache answered (nothing changed since the last full check): the current version, or the
@@ -30,17 +19,11 @@ final class DeviceUpdate {
         print(d, -1, true, json, out);
     }
 
-    /** @param prefetch downloads the payload when the install is deferred (returns its size) */
-    static void reportNotInstalled(DeviceUpdater.Decided decided,
-            Optional<ToLongBiFunction<DeviceUpdater.Decided, String>> prefetch, String target, boolean json,
-            PrintWriter out, PrintWriter err) {
-        UpdateDecision d = decided.decision();
+    /** @param prefetched the payload bytes downloaded and verified now (--prefetch of a deferred release) */
+    static void reportNotInstalled(UpdateDecision d, OptionalLong prefetched, boolean json, PrintWriter out,
+            PrintWriter err) {
         d.warning().ifPresent(w -> err.println("update: warning: " + UntrustedText.escapeAll(w)));
-        long prefetched = -1;
-        if (prefetch.isPresent() && d.status() == UpdateDecision.Status.DEFERRED) {
-            prefetched = prefetch.get().applyAsLong(decided, target);
-        }
-        print(d, prefetched, false, json, out);
+        print(d, prefetched.orElse(-1), false, json, out);
     }
 
     private static void print(UpdateDecision d, long prefetched, boolean cacheHit, boolean json, PrintWriter out) {

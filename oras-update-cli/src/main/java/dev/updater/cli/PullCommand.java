@@ -5,15 +5,12 @@ import dev.updater.install.HealthCheck;
 import dev.updater.install.InstallOptions;
 import dev.updater.install.InstallResult;
 import dev.updater.install.Installer;
-import dev.updater.pull.CheapPoll;
 import dev.updater.pull.DeviceContext;
 import dev.updater.pull.DevicePull;
 import dev.updater.pull.DeviceUpdater;
-import dev.updater.pull.PrefetchedRelease;
+import dev.updater.pull.DeviceInstall;
 import dev.updater.pull.PullOptions;
 import dev.updater.pull.PullResult;
-import dev.updater.pull.UpdateDecision;
-import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.StoreReference;
 import dev.updater.registry.remote.RetryPolicy;
@@ -29,7 +26,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.ToLongBiFunction;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -269,84 +265,24 @@ final class PullCommand implements Callable<Integer> {
             try (ReleaseStore online = store.open(ref)) {
                 PullOptions options = PullOptions.defaults(installRoot.resolve(".updater"))
                         .withListener(progress.listener(json, out, spec.commandLine().getErr()));
-                Path state = installer.layout().stateDir();
-                DeviceContext context = device.context(state, installer.status().currentVersion(), allowDowngrade);
-                ReleaseStore s = prefetch ? PrefetchedRelease.recording(online) : online;
-                DeviceUpdater updater = new DeviceUpdater(s, options);
-                CheapPoll poll = new CheapPoll(s, updater, state);
-                DeviceUpdater.Decided decided;
-                try {
-                    CheapPoll.Probe probe = poll.probe(request, context);
-                    if (probe.hit().isPresent() && answeredByCache(out, probe.hit().get(), installer, online,
-                            request)) {
-                        return ExitCode.OK;
-                    }
-                    decided = poll.decideAndRemember(probe, request, context);
-                } catch (RegistryNetworkException unreachable) {
-                    return installPrefetched(out, ref, installer, request, context, options, online, unreachable);
+                DeviceContext context = device.context(installer.layout().stateDir(),
+                        installer.status().currentVersion(), allowDowngrade);
+                DeviceInstall.Result run = new DeviceInstall(online, options, installer, prefetch).run(request,
+                        context);
+                PrintWriter err = spec.commandLine().getErr();
+                run.offline().ifPresent(why -> err.println("update: warning: " + UntrustedText.escapeAll(why)));
+                if (run.outcome() instanceof DeviceInstall.Polled polled) {
+                    DeviceUpdate.reportPolled(polled.decision(), json, out, err);
+                } else if (run.outcome() instanceof DeviceInstall.Held held) {
+                    DeviceUpdate.reportNotInstalled(held.decided().decision(), held.prefetchedBytes(), json, out,
+                            err);
+                } else if (run.outcome() instanceof DeviceInstall.Done done) {
+                    DeviceUpdater.Installed installed = done.installed();
+                    print(out, ref, installed.release().release(), installed.result(), installed.fetch());
                 }
-                Optional<ToLongBiFunction<DeviceUpdater.Decided, String>> prefetchAndKeep = prefetch
-                        ? Optional.of((d, t) -> {
-                            long bytes = updater.prefetch(d, t);
-                            PrefetchedRelease.keep(s, state, request, d);
-                            return bytes;
-                        }) : Optional.empty();
-                installOrReport(out, ref, installer, request, updater, decided, prefetchAndKeep);
-                PrefetchedRelease.discardIfInstalled(state, online, request, installer.status().currentVersion());
             }
         }
         return ExitCode.OK;
-    }
-
-    /**
-     * Reports the poll cache's answer when it ends this pull as the full pipeline would, with nothing to install or
-     * fetch: the current version with the same payload (the installer logs the no-op), or a rollout or window that
-     * says not now (with --prefetch: of a release already prefetched). False, having printed nothing, otherwise.
-     */
-    private boolean answeredByCache(PrintWriter out, UpdateDecision d, Installer installer, ReleaseStore online,
-            DevicePull request) {
-        boolean settled = switch (d.status()) {
-            case UP_TO_DATE -> installer.confirmCurrent(d.candidate().version(), d.candidate().payload()).isPresent();
-            case NOT_ELIGIBLE -> true;
-            case DEFERRED -> !prefetch || PrefetchedRelease.holds(installer.layout().stateDir(), online, request,
-                    d.candidate().release());
-            case AVAILABLE -> false;
-        };
-        if (settled) DeviceUpdate.reportPolled(d, json, out, spec.commandLine().getErr());
-        return settled;
-    }
-
-    /**
-     * The registry cannot be reached: a release prefetched for this request is verified again from what the
-     * prefetch kept (digests, signatures, TUF expiry at this clock) and installed, without the network. Without a
-     * prefetch the pull fails as it would have.
-     */
-    private Integer installPrefetched(PrintWriter out, StoreReference ref, Installer installer, DevicePull request,
-            DeviceContext context, PullOptions options, ReleaseStore online, RegistryNetworkException unreachable) {
-        Path state = installer.layout().stateDir();
-        try (PrefetchedRelease.Kept kept = PrefetchedRelease.find(state, online, request)
-                .orElseThrow(() -> unreachable)) {
-            spec.commandLine().getErr().println("update: warning: " + UntrustedText.escapeAll(unreachable
-                    .getMessage()) + "; using the release prefetched for this request (" + kept.version() + ", "
-                    + kept.release().shortForm() + "), verified again offline");
-            DeviceUpdater offline = new DeviceUpdater(kept.store(), options);
-            DeviceUpdater.Decided decided = offline.decide(request, context);
-            PrefetchedRelease.requirePinned(kept, decided);
-            installOrReport(out, ref, installer, request, offline, decided, Optional.empty());
-        }
-        PrefetchedRelease.discardIfInstalled(state, online, request, installer.status().currentVersion());
-        return ExitCode.OK;
-    }
-
-    private void installOrReport(PrintWriter out, StoreReference ref, Installer installer, DevicePull request,
-            DeviceUpdater updater, DeviceUpdater.Decided decided,
-            Optional<ToLongBiFunction<DeviceUpdater.Decided, String>> prefetchAndKeep) {
-        if (!DeviceUpdate.installs(decided.decision())) {
-            DeviceUpdate.reportNotInstalled(decided, prefetchAndKeep, target, json, out, spec.commandLine().getErr());
-            return;
-        }
-        DeviceUpdater.Installed installed = updater.install(installer, request, decided.release());
-        print(out, ref, installed.release().release(), installed.result(), installed.fetch());
     }
 
     private DevicePull request(StoreReference ref, Path trustDir) {
