@@ -131,6 +131,18 @@ class OfflineInstallTest {
         CliRunner.Result refused = CliRunner.run(pull(tamperedRef, tampered, "--window", window(-1, 1)));
         assertEquals(ExitCode.VERIFICATION, refused.exitCode(), refused::toString);
         assertOn("1.0.0", tampered);
+
+        // with the registry reachable, a release published after the prefetch wins over the kept one
+        Path newer = dir.resolve("newer");
+        ok(pull(repo + ":1.0.0", newer));
+        JsonNode deferred = json(ok(pull(repo + ":stable", newer, "--window", window(2, 3), "--prefetch", "--json")));
+        assertEquals("1.1.0", deferred.path("candidateVersion").asText(), deferred::toString);
+        assertTrue(hasEntries(newer.resolve(".updater/prefetch")), "the prefetch is kept");
+        push(repo, "1.2.0");
+        JsonNode installed = json(ok(pull(repo + ":stable", newer, "--window", window(-1, 1), "--json")));
+        assertEquals("1.2.0", installed.path("version").asText(), installed::toString);
+        assertOn("1.2.0", newer);
+        assertFalse(hasEntries(newer.resolve(".updater/prefetch")), "a prefetch older than the current version goes");
     }
 
     @Test
