@@ -5,8 +5,10 @@ import dev.updater.install.HealthCheck;
 import dev.updater.install.InstallOptions;
 import dev.updater.install.InstallResult;
 import dev.updater.install.Installer;
+import dev.updater.pull.DeviceContext;
 import dev.updater.pull.DevicePull;
 import dev.updater.pull.DeviceUpdater;
+import dev.updater.pull.DeviceInstall;
 import dev.updater.pull.PullOptions;
 import dev.updater.pull.PullResult;
 import dev.updater.registry.ReleaseStore;
@@ -14,6 +16,7 @@ import dev.updater.registry.StoreReference;
 import dev.updater.registry.remote.RetryPolicy;
 import dev.updater.release.Release;
 import dev.updater.schema.Json;
+import dev.updater.schema.UntrustedText;
 import dev.updater.schema.UpdateManifest;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -259,19 +262,24 @@ final class PullCommand implements Callable<Integer> {
         try (Installer installer = Installer.open(installRoot, installOptions(out))) {
             reportRecovery(installer);
             if (attempts != null) store.useRetryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(attempts));
-            try (ReleaseStore s = store.open(ref)) {
+            try (ReleaseStore online = store.open(ref)) {
                 PullOptions options = PullOptions.defaults(installRoot.resolve(".updater"))
                         .withListener(progress.listener(json, out, spec.commandLine().getErr()));
-                DeviceUpdater updater = new DeviceUpdater(s, options);
-                DeviceUpdater.Decided decided = updater.decide(request, device.context(installer.layout().stateDir(),
-                        installer.status().currentVersion(), allowDowngrade));
-                if (!DeviceUpdate.installs(decided.decision())) {
-                    DeviceUpdate.reportNotInstalled(decided, prefetch ? Optional.of(updater::prefetch)
-                            : Optional.empty(), target, json, out, spec.commandLine().getErr());
-                    return ExitCode.OK;
+                DeviceContext context = device.context(installer.layout().stateDir(),
+                        installer.status().currentVersion(), allowDowngrade);
+                DeviceInstall.Result run = new DeviceInstall(online, options, installer, prefetch).run(request,
+                        context);
+                PrintWriter err = spec.commandLine().getErr();
+                run.offline().ifPresent(why -> err.println("update: warning: " + UntrustedText.escapeAll(why)));
+                if (run.outcome() instanceof DeviceInstall.Polled polled) {
+                    DeviceUpdate.reportPolled(polled.decision(), json, out, err);
+                } else if (run.outcome() instanceof DeviceInstall.Held held) {
+                    DeviceUpdate.reportNotInstalled(held.decided().decision(), held.prefetchedBytes(), json, out,
+                            err);
+                } else if (run.outcome() instanceof DeviceInstall.Done done) {
+                    DeviceUpdater.Installed installed = done.installed();
+                    print(out, ref, installed.release().release(), installed.result(), installed.fetch());
                 }
-                DeviceUpdater.Installed installed = updater.install(installer, request, decided.release());
-                print(out, ref, installed.release().release(), installed.result(), installed.fetch());
             }
         }
         return ExitCode.OK;

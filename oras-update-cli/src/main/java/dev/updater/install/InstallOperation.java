@@ -63,6 +63,30 @@ final class InstallOperation {
         }
     }
 
+    /** See {@link Installer#confirmCurrent}. */
+    Optional<InstallResult> confirmCurrent(SemVer version, Digest payloadDigest) {
+        try {
+            Optional<SemVer> from = current.read();
+            Optional<Digest> fromDigest = from.flatMap(versions::record).map(InstalledVersion::payloadDigest);
+            if (!from.equals(Optional.of(version)) || !fromDigest.equals(Optional.of(payloadDigest))) {
+                return Optional.empty();
+            }
+            return Optional.of(alreadyCurrent(JournalEntry.install(from, fromDigest, version, payloadDigest,
+                    options.healthCheck().isPresent()), version, payloadDigest, from));
+        } catch (IOException e) {
+            throw LocalFileSystem.failure(layout, "reading the current version of " + layout.root(), e, 0,
+                    KEEP_JOURNAL);
+        }
+    }
+
+    private InstallResult alreadyCurrent(JournalEntry start, SemVer version, Digest payloadDigest,
+            Optional<SemVer> from) {
+        String message = "version " + version + " is already current; nothing to do";
+        journal.emit(start, InstallState.IDLE, 0, Optional.empty(), message);
+        return new InstallResult(InstallResult.Outcome.ALREADY_CURRENT, version, payloadDigest, from,
+                layout.versionDir(version), 0, List.of(), message);
+    }
+
     /** The download plus the version directory made from it (for a tar, its declared extracted size). */
     private static long spaceNeeded(InstallRequest request) {
         return request.size() + PayloadInstallers.forKind(request.kind()).versionBytes(request);
@@ -77,10 +101,7 @@ final class InstallOperation {
 
         if (from.isPresent() && from.get().equals(version)) {
             if (fromDigest.equals(Optional.of(request.payloadDigest()))) {
-                String message = "version " + version + " is already current; nothing to do";
-                journal.emit(start, InstallState.IDLE, 0, Optional.empty(), message);
-                return new InstallResult(InstallResult.Outcome.ALREADY_CURRENT, version, request.payloadDigest(),
-                        from, layout.versionDir(version), 0, List.of(), message);
+                return alreadyCurrent(start, version, request.payloadDigest(), from);
             }
             throw refuse(start, "version " + version + " is installed with digest " + fromDigest.map(Digest::toString)
                     .orElse("(unknown)") + " but this release has " + request.payloadDigest()

@@ -141,6 +141,16 @@ public final class Installer implements AutoCloseable {
     }
 
     /**
+     * What {@link #install} of {@code version} with {@code payloadDigest} does when that is the current version (it
+     * logs the no-op and returns {@code ALREADY_CURRENT}), for a caller that knows it without the request; empty
+     * when the current version is another one or has another payload.
+     */
+    public Optional<InstallResult> confirmCurrent(SemVer version, Digest payloadDigest) {
+        ensureOpen();
+        return installs.confirmCurrent(version, payloadDigest);
+    }
+
+    /**
      * Switches {@code current} back to a snapshot: {@code to}, or by default the newest version that a later
      * install replaced (so that rolling back twice walks two versions back). The snapshot is verified file by
      * file first. {@link InstallStateException} when there is nothing to roll back to.

@@ -51,8 +51,12 @@ public final class DeviceUpdater {
      * check does, with no payload byte read.
      */
     public Decided decide(DevicePull request, DeviceContext device) {
-        VerifiedRelease release = VerifiedRelease.verify(store, ResolvedRelease.resolve(store, request),
-                request.signatures());
+        return decide(request, device, ResolvedRelease.resolve(store, request));
+    }
+
+    /** {@link #decide(DevicePull, DeviceContext)} of a release already resolved for {@code request}. */
+    Decided decide(DevicePull request, DeviceContext device, ResolvedRelease resolved) {
+        VerifiedRelease release = VerifiedRelease.verify(store, resolved, request.signatures());
         ChannelPolicy policy = ChannelPolicies.read(store, release, request.channel(), request.signatures());
         return new Decided(release, UpdateDecision.decide(release, request.target(), policy, device));
     }
@@ -84,6 +88,8 @@ public final class DeviceUpdater {
         PullEngine engine = new PullEngine(store, options);
         PullResult.Fetch[] fetch = new PullResult.Fetch[1];
         InstallResult result = installer.install(plan.installRequest(), lent -> fetch[0] = engine.fetch(plan, lent));
+        // the installer returns only once the version is current (installed, or already current with this digest)
+        InstalledRelease.of(release, request.target()).write(installer.layout().stateDir());
         return new Installed(release, result, Optional.ofNullable(fetch[0]));
     }
 

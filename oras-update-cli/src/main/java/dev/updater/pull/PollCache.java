@@ -30,8 +30,10 @@ final class PollCache {
      * @param probe the digest the store claimed for the polled tag (the channel or version tag, or
      *     {@code tuf-timestamp}) just before the full check
      * @param policyProbe without TUF: what it claimed for the release's policy artifact tag ("" when absent)
+     * @param complete the candidate was verified whole (policy included); when false it is only known to be the
+     *     installed release, and may answer nothing but up-to-date
      */
-    record Entry(Digest probe, String policyProbe, Candidate candidate) {}
+    record Entry(Digest probe, String policyProbe, Candidate candidate, boolean complete) {}
 
     Optional<Entry> read(String key) {
         Path file = dir.resolve(key + ".json");
@@ -42,7 +44,8 @@ final class PollCache {
             return Optional.of(new Entry(Digest.parse(n.get("probe").asText()), n.get("policyProbe").asText(),
                     new Candidate(SemVer.parse(c.get("version").asText()), Digest.parse(c.get("release").asText()),
                             c.get("target").asText(), Digest.parse(c.get("payload").asText()),
-                            Urgency.parse(c.get("urgency").asText()).orElseThrow(), policy(c.get("policy")))));
+                            Urgency.parse(c.get("urgency").asText()).orElseThrow(), policy(c.get("policy"))),
+                    n.path("complete").asBoolean(false)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // a damaged cache costs one full check, nothing else
         }
@@ -52,6 +55,7 @@ final class PollCache {
         ObjectNode n = Json.object();
         n.put("probe", entry.probe().toString());
         n.put("policyProbe", entry.policyProbe());
+        n.put("complete", entry.complete());
         ObjectNode c = n.putObject("candidate");
         Candidate candidate = entry.candidate();
         c.put("version", candidate.version().toString());

@@ -4,10 +4,12 @@ import static dev.updater.cli.RolloutRegistryTest.json;
 import static dev.updater.cli.RolloutRegistryTest.ok;
 import static dev.updater.cli.RolloutRegistryTest.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.updater.registry.testing.FaultProxy;
+import dev.updater.schema.Json;
 import dev.updater.registry.testing.LocalRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,10 +65,28 @@ class PollCostTest {
             return RolloutRegistryTest.json(result);
         }
 
+        List<String> blobGets() {
+            return requests.stream().filter(r -> r.startsWith("GET ") && r.contains("/blobs/")).toList();
+        }
+
         @Override
         public String toString() {
             return requests.size() + " request(s) " + requests + ", " + blobBytes + " blob bytes";
         }
+    }
+
+    /** Forgets what the last full check saw, so the next poll runs the full pipeline. */
+    private static void forgetPolls(Path root) throws Exception {
+        Path poll = root.resolve(".updater/poll");
+        if (!Files.isDirectory(poll)) return;
+        try (var files = Files.list(poll)) {
+            for (Path f : files.toList()) Files.delete(f);
+        }
+    }
+
+    private static String[] pull(String ref, Path root) {
+        return new String[] {"pull", ref, "--target", "t", "--install-root", root.toString(), "--json",
+            "--plain-http"};
     }
 
     private static String[] check(String ref, Path root) {
@@ -81,11 +101,16 @@ class PollCostTest {
         Path root = dir.resolve("device");
         ok("pull", repo + ":stable", "--target", "t", "--install-root", root.toString(), "--plain-http");
 
+        forgetPolls(root); // "before": the full pipeline, as every pull ran it before it used the poll cache
         Cost before = measure("pull", repo + ":stable", "--target", "t", "--install-root", root.toString(),
                 "--plain-http");
+        forgetPolls(root);
         Cost first = measure(check(repo + ":stable", root));
         assertEquals("up-to-date", first.json().path("status").asText());
         assertEquals("miss", first.json().path("pollCache").asText());
+        // the tag names the release the device installed: up to date without its update manifest (no blob at all)
+        assertEquals(List.of(), first.blobGets(), first::toString);
+        assertEquals(2, first.requests().size(), first::toString);
         Cost idle = measure(check(repo + ":stable", root));
         System.out.println("idle poll without trust: before (pull, full pipeline) " + before + "; first check "
                 + first + "; after (idle check) " + idle);
@@ -95,6 +120,13 @@ class PollCostTest {
         assertTrue(idle.requests().get(0).startsWith("HEAD "), idle::toString);
         assertEquals(0, idle.blobBytes(), idle::toString);
         assertTrue(before.requests().size() > idle.requests().size(), before::toString);
+        Cost idlePull = measure(pull(repo + ":stable", root));
+        System.out.println("idle pull --install-root without trust: " + idlePull);
+        assertEquals("up-to-date", idlePull.json().path("result").asText(), idlePull::toString);
+        assertEquals("hit", idlePull.json().path("pollCache").asText(), idlePull::toString);
+        assertEquals(1, idlePull.requests().size(), idlePull::toString);
+        assertTrue(idlePull.requests().get(0).startsWith("HEAD "), idlePull::toString);
+        assertEquals(0, idlePull.blobBytes(), idlePull::toString);
 
         // a new release is seen at the next poll, and a device not on it also watches its policy: two HEADs
         push(repo, "1.1.0");
@@ -110,9 +142,17 @@ class PollCostTest {
         assertEquals("hit", idleHalted.json().path("pollCache").asText());
         assertEquals(2, idleHalted.requests().size(), idleHalted::toString);
         assertEquals(0, idleHalted.blobBytes());
+        Cost idleHaltedPull = measure(pull(repo + ":stable", root));
+        assertEquals("not-eligible", idleHaltedPull.json().path("result").asText(), idleHaltedPull::toString);
+        assertEquals(idleHalted.requests(), idleHaltedPull.requests(), "an idle pull costs what an idle check does");
+        assertEquals(0, idleHaltedPull.blobBytes());
         ok("rollout", repo, "--channel", "stable", "--percent", "100", "--plain-http");
         Cost resumed = measure(check(repo + ":stable", root));
         assertEquals("available", resumed.json().path("status").asText(), resumed::toString);
+        // the cache said available: the pull runs the full pipeline and installs
+        JsonNode installed = measure(pull(repo + ":stable", root)).json();
+        assertEquals("installed", installed.path("result").asText(), installed::toString);
+        assertEquals("1.1.0", installed.path("version").asText());
     }
 
     @Test
@@ -127,10 +167,17 @@ class PollCostTest {
         ok("trust", "bootstrap", work.resolve("metadata/1.root.json").toString(), "--install-root", root.toString());
         ok("pull", repo + ":stable", "--target", "t", "--install-root", root.toString(), "--plain-http");
 
+        forgetPolls(root); // "before": the full pipeline, as every pull ran it before it used the poll cache
         Cost before = measure("pull", repo + ":stable", "--target", "t", "--install-root", root.toString(),
                 "--plain-http");
+        forgetPolls(root);
         Cost first = measure(check(repo + ":stable", root));
         assertEquals("up-to-date", first.json().path("status").asText(), first::toString);
+        // the signed targets name the installed release: its update manifest (the config blob) is not read
+        String config = Json.parse(RolloutRegistryTest.manifestBytes(repo, "1.0.0"), "manifest").path("config")
+                .path("digest").asText();
+        assertTrue(config.startsWith("sha256:"), config);
+        assertFalse(first.requests().stream().anyMatch(r -> r.contains(config)), first::toString);
         Cost idle = measure(check(repo + ":stable", root));
         System.out.println("idle poll with trust: before (pull, full pipeline) " + before + "; first check " + first
                 + "; after (idle check) " + idle);
@@ -138,6 +185,12 @@ class PollCostTest {
         assertTrue(idle.requests().size() <= 2, idle::toString);
         assertEquals(0, idle.blobBytes(), idle::toString);
         assertTrue(before.requests().size() > idle.requests().size(), before::toString);
+        Cost idlePull = measure(pull(repo + ":stable", root));
+        System.out.println("idle pull --install-root with trust: " + idlePull);
+        assertEquals("up-to-date", idlePull.json().path("result").asText(), idlePull::toString);
+        assertEquals("hit", idlePull.json().path("pollCache").asText(), idlePull::toString);
+        assertTrue(idlePull.requests().size() <= 2, idlePull::toString);
+        assertEquals(0, idlePull.blobBytes(), idlePull::toString);
 
         // a new timestamp (nothing else changed) is one full check, then idle again
         ok(with(new String[] {"trust", "timestamp"}, trust));
