@@ -35,6 +35,16 @@ final class CrashHooks {
         return position < offset ? (int) Math.min(wanted, offset - position) : wanted;
     }
 
+    /**
+     * For a step that writes {@code stream} in one atomic action (a rename) rather than byte by byte: every offset of
+     * that stream is this one instant, just before it.
+     */
+    static void atomicStep(String stream) {
+        if (!SPEC.isEmpty() && SPEC.startsWith(stream + "@")) {
+            pause(SPEC);
+        }
+    }
+
     private static void pause(String name) {
         PrintStream out = System.out;
         out.println("CRASHPOINT " + name);

@@ -12,7 +12,7 @@ public enum InstallState {
     FETCHING,
     /** The downloaded payload (or an already installed copy being reused) is checked against its digest. */
     VALIDATING,
-    /** The payload is written into {@code versions/.staging-<version>}, hashed again, renamed into place. */
+    /** The payload is moved (or copied and hashed again) into {@code versions/.staging-<version>}, renamed. */
     APPLYING,
     /** {@code current} is being switched to the new version; the previous version becomes a snapshot. */
     SWITCHING,

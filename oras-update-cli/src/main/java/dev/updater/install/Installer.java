@@ -22,7 +22,8 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>An install walks {@link InstallState}s: fetching (into {@code .updater/downloads}, retried with backoff),
- * validating (size and sha256), applying (into {@code versions/.staging-V}, hashed again, recorded, renamed to
+ * validating (size, and sha256 unless the source hashed it while writing), applying (moved into
+ * {@code versions/.staging-V}, or copied and hashed again, recorded, renamed to
  * {@code versions/V}), switching (a new symlink renamed over {@code current}; the previous version becomes a
  * snapshot), checking (the optional health check; failure switches back), committed. Each state is written to
  * {@code .updater/journal} and fsync'd before its work starts, so {@link #open} can finish or undo an interrupted

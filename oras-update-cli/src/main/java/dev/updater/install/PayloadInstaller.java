@@ -35,7 +35,8 @@ interface PayloadInstaller {
     }
 
     /**
-     * @param installed the digest of the bytes the directory was built from, hashed again while building
+     * @param installed the digest of the bytes the directory was built from: hashed again while building, or the
+     *     verified download's when the download itself was moved in
      * @param files what the directory holds, as its record lists it
      */
     record Built(Digest installed, List<InstalledFile> files) {

@@ -3,6 +3,7 @@ package dev.updater.pull;
 import dev.updater.release.PayloadFetcher;
 import dev.updater.install.InstallResult;
 import dev.updater.install.Installer;
+import dev.updater.install.PayloadSource;
 import dev.updater.install.PayloadKind;
 import dev.updater.registry.ReleaseStore;
 import dev.updater.rollout.ChannelPolicy;
@@ -87,7 +88,9 @@ public final class DeviceUpdater {
         FetchPlan plan = FetchPlan.plan(release, request.target(), base.map(BaseFile::examine));
         PullEngine engine = new PullEngine(store, options);
         PullResult.Fetch[] fetch = new PullResult.Fetch[1];
-        InstallResult result = installer.install(plan.installRequest(), lent -> fetch[0] = engine.fetch(plan, lent));
+        // The engine hashes every byte as it downloads (or patches) and moves the file into place only when it matches.
+        InstallResult result = installer.install(plan.installRequest(),
+                PayloadSource.checkedWhileWriting(lent -> fetch[0] = engine.fetch(plan, lent)));
         // the installer returns only once the version is current (installed, or already current with this digest)
         InstalledRelease.of(release, request.target()).write(installer.layout().stateDir());
         return new Installed(release, result, Optional.ofNullable(fetch[0]));

@@ -79,7 +79,7 @@ public final class BlobDownloader {
     }
 
     /** The transfer's retries are spent (or a store without them failed): what arrived stays for the next run. */
-    private static RegistryNetworkException stopped(OciDescriptor blob, String label, long have, IOException e) {
+    static RegistryNetworkException stopped(OciDescriptor blob, String label, long have, IOException e) {
         int attempts = e instanceof TransferAbandonedException t ? t.attempts() : 1;
         return new RegistryNetworkException("download of " + label + " (" + blob.digest().shortForm()
                 + ") stopped at " + have + " of " + blob.size() + " bytes after " + attempts + " attempt"
@@ -152,7 +152,7 @@ public final class BlobDownloader {
         }
     }
 
-    private static void write(FileChannel ch, ByteBuffer bytes, Path part) {
+    static void write(FileChannel ch, ByteBuffer bytes, Path part) {
         try {
             while (bytes.hasRemaining()) {
                 ch.write(bytes);

@@ -1,0 +1,214 @@
+package dev.updater.registry;
+
+import dev.updater.registry.io.Durable;
+import dev.updater.schema.Digest;
+import dev.updater.schema.OciDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.List;
+
+/**
+ * Downloads a payload stored as a sequence of blobs (chunks) straight into one partial file, each chunk at its offset,
+ * in one pass: every byte is read from the network, written once and hashed once into both its chunk's digest and
+ * the whole payload's. No chunk file is kept and nothing is joined (written and read) afterwards.
+ *
+ * <p>It resumes as {@link BlobDownloader} does, chunk by chunk: a partial file an earlier run left is re-hashed; its
+ * complete chunks must match their digests (a chunk that does not is cut off and fetched again), and an unfinished
+ * chunk is continued with Range, or fetched from its start where the server ignores Range. A chunk whose digest or
+ * length is wrong is cut off before {@link DigestMismatchException} is thrown, so the chunks before it stay. The file
+ * is handed back only when every chunk and the whole payload match.
+ */
+public final class ConcatenatedBlobDownloader {
+    private static final int BUFFER = 1 << 18;
+
+    private final ReleaseStore store;
+    private final long stallMillis;
+    private final MinimumThroughput minimum;
+    private final TransferListener listener;
+
+    public ConcatenatedBlobDownloader(ReleaseStore store, long stallMillis, TransferListener listener) {
+        this.store = store;
+        this.stallMillis = stallMillis;
+        this.minimum = MinimumThroughput.configured();
+        this.listener = listener;
+    }
+
+    /** What to download: the chunks in order, and the digest and size of their concatenation. */
+    public record Payload(List<OciDescriptor> chunks, Digest digest, long size, String label) {
+        public Payload {
+            chunks = List.copyOf(chunks);
+            if (chunks.isEmpty()) throw new IllegalArgumentException("a chunked payload has at least one chunk");
+            if (chunks.stream().mapToLong(OciDescriptor::size).sum() != size) {
+                throw new IllegalArgumentException("the chunks of " + label + " do not add up to its size " + size);
+            }
+        }
+    }
+
+    /**
+     * Downloads {@code payload} into {@link BlobDownloader#partialFile} of its digest in {@code downloadsDir}; returns
+     * that file, verified and synced (the caller moves it where it belongs).
+     */
+    public Path download(Payload payload, Path downloadsDir) {
+        Path part = BlobDownloader.partialFile(downloadsDir, payload.digest());
+        try {
+            Files.createDirectories(downloadsDir);
+            if (Files.exists(part) && Files.size(part) > payload.size()) {
+                Files.delete(part); // longer than the payload: not a prefix of it
+            }
+            Sink sink;
+            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
+                sink = new Sink(part, ch);
+                try {
+                    long start = 0;
+                    int n = payload.chunks().size();
+                    for (int i = 0; i < n; i++) {
+                        OciDescriptor chunk = payload.chunks().get(i);
+                        String label = payload.label() + " (chunk " + (i + 1) + "/" + n + ")";
+                        new Chunk(sink, chunk, label, start).download();
+                        start += chunk.size();
+                    }
+                } finally {
+                    Durable.sync(ch, part);
+                }
+            }
+            Digest actual = Digest.fromBytes(sink.whole.digest());
+            if (!actual.equals(payload.digest())) {
+                // Every chunk matched its own digest, so the release itself lists chunks of another payload.
+                Files.deleteIfExists(part);
+                throw new DigestMismatchException(payload.label() + " joined from its chunks", payload.digest(),
+                        actual.toString());
+            }
+            return part;
+        } catch (IOException e) {
+            throw new LocalFileException("cannot write " + part, e);
+        }
+    }
+
+    /** The partial file, its one buffer, and the whole payload's hash of the bytes before the current chunk's end. */
+    private static final class Sink {
+        final Path part;
+        final FileChannel ch;
+        final ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+        MessageDigest whole = Digest.newMessageDigest();
+
+        Sink(Path part, FileChannel ch) {
+            this.part = part;
+            this.ch = ch;
+        }
+    }
+
+    /** One chunk of the file: re-hashes what is there of it, fetches the rest, checks its digest. */
+    private final class Chunk {
+        private final Sink sink;
+        private final OciDescriptor blob;
+        private final String label;
+        private final long start;
+        private final FileChannel ch;
+        private final ByteBuffer buf;
+        private final MessageDigest sha = Digest.newMessageDigest();
+        /** The whole payload's hash as it was at this chunk's start, to restart the chunk from. */
+        private final MessageDigest wholeAtStart;
+        private long have;
+
+        Chunk(Sink sink, OciDescriptor blob, String label, long start) {
+            this.sink = sink;
+            this.blob = blob;
+            this.label = label;
+            this.start = start;
+            this.ch = sink.ch;
+            this.buf = sink.buf;
+            this.wholeAtStart = copy(sink.whole);
+        }
+
+        void download() throws IOException {
+            rehashKept();
+            listener.started(blob.digest(), label, blob.size(), have);
+            if (have == blob.size() && !Digest.fromBytes(copy(sha).digest()).equals(blob.digest())) {
+                restart(); // a kept chunk that no longer matches: its bytes are bad, fetch it again
+            }
+            if (have < blob.size()) {
+                try {
+                    fetchRest();
+                } catch (IOException e) {
+                    throw BlobDownloader.stopped(blob, label, have, e);
+                }
+            }
+            if (have < blob.size()) {
+                throw BlobDownloader.stopped(blob, label, have, new java.io.EOFException("the body ended early"));
+            }
+            Digest actual = Digest.fromBytes(sha.digest());
+            if (!actual.equals(blob.digest())) {
+                ch.truncate(start);
+                throw new DigestMismatchException(label + " from " + store.describe(), blob.digest(),
+                        actual.toString());
+            }
+            listener.finished(blob.digest(), blob.size());
+        }
+
+        /** What an earlier run wrote of this chunk, hashed into both digests. */
+        private void rehashKept() throws IOException {
+            long kept = Math.min(Math.max(ch.size() - start, 0), blob.size());
+            ch.position(start);
+            while (have < kept) {
+                buf.clear().limit((int) Math.min(buf.capacity(), kept - have));
+                int r = ch.read(buf);
+                if (r < 0) break;
+                hash(r);
+            }
+        }
+
+        private void restart() throws IOException {
+            ch.truncate(start);
+            ch.position(start);
+            sha.reset();
+            sink.whole = copy(wholeAtStart);
+            have = 0;
+        }
+
+        private void fetchRest() throws IOException {
+            RangedStream ranged = store.transferBlobFrom(blob, have, new TransferGuard(stallMillis, minimum,
+                    (offset, why) -> listener.resumed(blob.digest(), offset, why)));
+            if (ranged.start() != have) {
+                restart(); // the server ignored Range: start the chunk over, keeping nothing we cannot vouch for
+            }
+            ch.position(start + have);
+            // A failing read is the network (retried, resumed); a failing write is this machine (a full disk, a
+            // read-only mount): it is thrown at once as LocalFileException, since the next attempt would fail alike.
+            try (InputStream in = ranged.in()) {
+                for (int r; have < blob.size()
+                        && (r = in.read(buf.array(), 0, (int) Math.min(buf.capacity(), blob.size() - have))) > 0; ) {
+                    BlobDownloader.write(ch, buf.limit(r).position(0), sink.part);
+                    hash(r);
+                    listener.progressed(blob.digest(), have, blob.size());
+                }
+                if (have == blob.size() && in.read() >= 0) {
+                    ch.truncate(start);
+                    throw new DigestMismatchException(blob.digest() + " from " + store.describe()
+                            + " (the registry sent more than the " + blob.size() + " bytes declared)",
+                            blob.digest(), "an over-long blob");
+                }
+            }
+        }
+
+        private void hash(int r) {
+            sha.update(buf.array(), 0, r);
+            sink.whole.update(buf.array(), 0, r);
+            have += r;
+        }
+    }
+
+    private static MessageDigest copy(MessageDigest sha) {
+        try {
+            return (MessageDigest) sha.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
+        }
+    }
+}
