@@ -41,6 +41,15 @@ public final class ConcatenatedBlobDownloader {
 
     /** What to download: the chunks in order, and the digest and size of their concatenation. */
     public record Payload(List<OciDescriptor> chunks, Digest digest, long size, String label) {
+        /** A single blob: one chunk that is the whole payload (its one digest is hashed once, not twice). */
+        public static Payload of(OciDescriptor blob, String label) {
+            return new Payload(List.of(blob), blob.digest(), blob.size(), label);
+        }
+
+        boolean isSingleBlob() {
+            return chunks.size() == 1 && chunks.get(0).digest().equals(digest);
+        }
+
         public Payload {
             chunks = List.copyOf(chunks);
             if (chunks.isEmpty()) throw new IllegalArgumentException("a chunked payload has at least one chunk");
@@ -64,13 +73,13 @@ public final class ConcatenatedBlobDownloader {
             Sink sink;
             try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE)) {
-                sink = new Sink(part, ch);
+                sink = new Sink(part, ch, !payload.isSingleBlob());
                 try {
                     long start = 0;
                     int n = payload.chunks().size();
                     for (int i = 0; i < n; i++) {
                         OciDescriptor chunk = payload.chunks().get(i);
-                        String label = payload.label() + " (chunk " + (i + 1) + "/" + n + ")";
+                        String label = n == 1 ? payload.label() : payload.label() + " (chunk " + (i + 1) + "/" + n + ")";
                         new Chunk(sink, chunk, label, start).download();
                         start += chunk.size();
                     }
@@ -78,7 +87,8 @@ public final class ConcatenatedBlobDownloader {
                     Durable.sync(ch, part);
                 }
             }
-            Digest actual = Digest.fromBytes(sink.whole.digest());
+            // a single blob's digest was its chunk's, checked already
+            Digest actual = sink.whole == null ? payload.digest() : Digest.fromBytes(sink.whole.digest());
             if (!actual.equals(payload.digest())) {
                 // Every chunk matched its own digest, so the release itself lists chunks of another payload.
                 Files.deleteIfExists(part);
@@ -91,16 +101,20 @@ public final class ConcatenatedBlobDownloader {
         }
     }
 
-    /** The partial file, its one buffer, and the whole payload's hash of the bytes before the current chunk's end. */
+    /**
+     * The partial file, its one buffer, and the whole payload's hash of the bytes before the current chunk's end
+     * (null for a single blob, whose chunk hash is the whole one).
+     */
     private static final class Sink {
         final Path part;
         final FileChannel ch;
         final ByteBuffer buf = ByteBuffer.allocate(BUFFER);
-        MessageDigest whole = Digest.newMessageDigest();
+        MessageDigest whole;
 
-        Sink(Path part, FileChannel ch) {
+        Sink(Path part, FileChannel ch, boolean hashWhole) {
             this.part = part;
             this.ch = ch;
+            this.whole = hashWhole ? Digest.newMessageDigest() : null;
         }
     }
 
@@ -124,7 +138,7 @@ public final class ConcatenatedBlobDownloader {
             this.start = start;
             this.ch = sink.ch;
             this.buf = sink.buf;
-            this.wholeAtStart = copy(sink.whole);
+            this.wholeAtStart = sink.whole == null ? null : copy(sink.whole);
         }
 
         void download() throws IOException {
@@ -137,15 +151,15 @@ public final class ConcatenatedBlobDownloader {
                 try {
                     fetchRest();
                 } catch (IOException e) {
-                    throw BlobDownloader.stopped(blob, label, have, e);
+                    throw stopped(blob, label, have, e);
                 }
             }
             if (have < blob.size()) {
-                throw BlobDownloader.stopped(blob, label, have, new java.io.EOFException("the body ended early"));
+                throw stopped(blob, label, have, new java.io.EOFException("the body ended early"));
             }
             Digest actual = Digest.fromBytes(sha.digest());
             if (!actual.equals(blob.digest())) {
-                ch.truncate(start);
+                dropFromHere();
                 throw new DigestMismatchException(label + " from " + store.describe(), blob.digest(),
                         actual.toString());
             }
@@ -168,7 +182,7 @@ public final class ConcatenatedBlobDownloader {
             ch.truncate(start);
             ch.position(start);
             sha.reset();
-            sink.whole = copy(wholeAtStart);
+            sink.whole = wholeAtStart == null ? null : copy(wholeAtStart);
             have = 0;
         }
 
@@ -184,12 +198,12 @@ public final class ConcatenatedBlobDownloader {
             try (InputStream in = ranged.in()) {
                 for (int r; have < blob.size()
                         && (r = in.read(buf.array(), 0, (int) Math.min(buf.capacity(), blob.size() - have))) > 0; ) {
-                    BlobDownloader.write(ch, buf.limit(r).position(0), sink.part);
+                    write(ch, buf.limit(r).position(0), sink.part);
                     hash(r);
                     listener.progressed(blob.digest(), have, blob.size());
                 }
                 if (have == blob.size() && in.read() >= 0) {
-                    ch.truncate(start);
+                    dropFromHere();
                     throw new DigestMismatchException(blob.digest() + " from " + store.describe()
                             + " (the registry sent more than the " + blob.size() + " bytes declared)",
                             blob.digest(), "an over-long blob");
@@ -199,8 +213,36 @@ public final class ConcatenatedBlobDownloader {
 
         private void hash(int r) {
             sha.update(buf.array(), 0, r);
-            sink.whole.update(buf.array(), 0, r);
+            if (sink.whole != null) sink.whole.update(buf.array(), 0, r);
             have += r;
+        }
+
+        /** Bad bytes from this chunk on: the chunks before stay for a resume; nothing stays of a first chunk. */
+        private void dropFromHere() throws IOException {
+            if (start == 0) {
+                Files.deleteIfExists(sink.part);
+            } else {
+                ch.truncate(start);
+            }
+        }
+    }
+
+    /** The transfer's retries are spent (or a store without them failed): what arrived stays for the next run. */
+    private static RegistryNetworkException stopped(OciDescriptor blob, String label, long have, IOException e) {
+        int attempts = e instanceof TransferAbandonedException t ? t.attempts() : 1;
+        return new RegistryNetworkException("download of " + label + " (" + blob.digest().shortForm()
+                + ") stopped at " + have + " of " + blob.size() + " bytes after " + attempts + " attempt"
+                + (attempts == 1 ? "" : "s") + (e.getMessage() == null ? "" : " (last: " + e.getMessage() + ")")
+                + "; run the same command again to resume from there", e);
+    }
+
+    private static void write(FileChannel ch, ByteBuffer bytes, Path part) {
+        try {
+            while (bytes.hasRemaining()) {
+                ch.write(bytes);
+            }
+        } catch (IOException e) {
+            throw new LocalFileException("cannot write " + part, e);
         }
     }
 
