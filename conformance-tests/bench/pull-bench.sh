@@ -66,30 +66,8 @@ for d in "${chunk_digests[@]}"; do echo "$base_url/v2/bench/chunked/blobs/sha256
 [[ "$(curl -s -o /dev/null -w '%{http_code}' "$(head -1 "$chunk_urls")")" == 200 ]] \
   || { echo "pull-bench: the chunked payload's chunks are not stored as $chunk blobs" >&2; exit 1; }
 
-# measure FILE command...: runs the command, appends "<wall s> <cpu s> <max RSS KiB>" to FILE (getrusage of the
-# children: user + system CPU with microsecond resolution, the largest RSS of the process tree).
-measure() {
-  local file=$1; shift
-  python3 - "$file" "$@" <<'EOF' || { echo "pull-bench: failed: ${*:2} ($(tail -3 "$file.stderr"))" >&2; exit 1; }
-import os, sys, time
-out, cmd = sys.argv[1], sys.argv[2:]
-err = os.open(out + ".stderr", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-null = os.open(os.devnull, os.O_WRONLY)
-start = time.monotonic()
-pid = os.posix_spawn("/usr/bin/time", ["/usr/bin/time", "-f", "%M", "-o", out + ".rss"] + cmd, os.environ,
-                     file_actions=[(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, err, 2)])
-_, status, usage = os.wait4(pid, 0)
-wall = time.monotonic() - start
-if os.waitstatus_to_exitcode(status) != 0:
-    sys.exit(1)
-rss = int(open(out + ".rss").read().split()[-1])
-with open(out, "a") as f:
-    f.write("%.3f %.3f %d\n" % (wall, usage.ru_utime + usage.ru_stime, rss))
-EOF
-}
-
-# median FILE COLUMN: the median of a column (1 wall, 2 cpu, 3 RSS KiB) of FILE's lines
-median() { sort -g -k"$2","$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
+# measure FILE command... and median FILE COLUMN
+. "$(dirname "$0")/lib.sh"
 
 # check_sum FILE: the reference's output must be the payload's digest
 check_sum() { [[ "$(cut -d' ' -f1 "$1")" == "$digest" ]] || { echo "pull-bench: a reference got a wrong digest" >&2; exit 1; }; }
