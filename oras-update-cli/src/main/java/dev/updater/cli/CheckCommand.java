@@ -77,7 +77,7 @@ final class CheckCommand implements Callable<Integer> {
                     + "(default: $XDG_STATE_HOME/update or ~/.local/state/update).")
     Path stateDir;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     OutputOptions output;
 
     @Override

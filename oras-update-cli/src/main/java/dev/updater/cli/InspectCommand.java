@@ -33,7 +33,7 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "REF", description = "The release (a tag or a digest).")
     String reference;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     OutputOptions output;
 
     @Override

@@ -5,6 +5,7 @@ import dev.updater.registry.remote.RegistryCredentials;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,7 +28,7 @@ final class LogoutCommand implements Callable<Integer> {
             description = "The docker config.json-format file to change (as login --registry-config wrote it).")
     Path registryConfig;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     OutputOptions output;
 
     @Override

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -43,7 +44,7 @@ final class PatchCommand implements Callable<Integer> {
     @Parameters(index = "2", paramLabel = "NEW", description = "Where to write the patched file (replaced if present).")
     Path newFile;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     OutputOptions output;
 
     @Override

@@ -67,7 +67,7 @@ final class PromoteCommand implements Callable<Integer> {
             description = "Move channels even to a lower version than they point at (e.g. to withdraw a bad one).")
     boolean allowChannelDowngrade;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     OutputOptions output;
 
     @Override

@@ -42,7 +42,7 @@ final class RollbackCommand implements Callable<Integer> {
             + "version).")
     String to;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     OutputOptions output;
 
     @Override

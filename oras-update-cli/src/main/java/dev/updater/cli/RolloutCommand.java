@@ -79,7 +79,7 @@ final class RolloutCommand implements Callable<Integer> {
                     + "component).")
     String product;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     OutputOptions output;
 
     @Override

@@ -35,7 +35,7 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     InstallRootOptions root;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     OutputOptions output;
 
     @Override

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,7 +52,7 @@ final class TrustBootstrapCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an already pinned root (and forget the trusted metadata).")
     boolean force;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     OutputOptions output;
 
     @Override

@@ -50,7 +50,7 @@ final class VerifyCommand implements Callable<Integer> {
             description = "The release: host[:port]/repo:TAG, host[:port]/repo@sha256:HEX, or oci:PATH:TAG.")
     String reference;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     OutputOptions output;
 
     @Override

@@ -35,7 +35,7 @@ final class VersionsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "REPOSITORY", description = "host[:port]/repo or oci:PATH.")
     String reference;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     OutputOptions output;
 
     @Override
