@@ -23,4 +23,12 @@ public record TransferGuard(long stallMillis, MinimumThroughput minimum, Resumed
     public InputStream watch(InputStream in) {
         return new StallGuard(in, stallMillis, minimum);
     }
+
+    /**
+     * {@code in}, whose reads already time out after {@link #stallMillis()} (a socket's read timeout), with the
+     * throughput check on the reading thread (see {@link ReadTimeoutGuard}).
+     */
+    public InputStream watchTimedReads(InputStream in) {
+        return new ReadTimeoutGuard(in, stallMillis, minimum);
+    }
 }

@@ -16,12 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +35,8 @@ public final class RegistryHttp {
     private final Duration requestTimeout;
     private final TokenService tokenService;
     private final TransportFailures failures;
+    private final Redirects redirects;
+    private final BlobBodyTransport blobBodies;
     /** The registry's bearer challenge once seen: where to fetch tokens for further scopes. */
     private volatile Challenge bearerChallenge;
     private volatile String basicHeader;
@@ -62,6 +61,8 @@ public final class RegistryHttp {
         this.client = builder.build();
         this.tokenService = new TokenService(registry, base, client, requestTimeout, this::loadCredential,
                 this::lookedIn, failures);
+        this.redirects = new Redirects(registry, this::sameOrigin);
+        this.blobBodies = new BlobBodyTransport(this, tls, connectTimeout);
     }
 
     public String registry() {
@@ -70,6 +71,11 @@ public final class RegistryHttp {
 
     public RetryPolicy retryPolicy() {
         return retry;
+    }
+
+    /** Blob bodies: the GETs that carry payloads, on a leaner client than java.net.http. */
+    BlobBodyTransport blobBodies() {
+        return blobBodies;
     }
 
     public URI uri(String pathAndQuery) {
@@ -110,25 +116,35 @@ public final class RegistryHttp {
      * transfer) share one budget, so the operation as a whole gets the policy's attempts.
      */
     public <T> HttpResponse<T> send(Request request, HttpResponse.BodyHandler<T> handler, RetryBudget budget) {
+        return exchange(request, budget, (uri, authorization) -> new JdkExchange<>(sendOnce(request, uri,
+                authorization, handler))).response();
+    }
+
+    /**
+     * The one retry, authentication and redirect policy, over any transport: {@code hop} sends one request to one
+     * URI; this decides what its answer means (a 401 to answer once with fresh credentials, a 429 or 5xx or a broken
+     * connection to retry on {@code budget}, a failure that cannot improve to report now).
+     */
+    <E extends Exchange> E exchange(Request request, RetryBudget budget, Exchange.Hop<E> hop) {
         RuntimeException lastFailure = null;
         boolean reauthenticated = false;
         while (true) {
             budget.attemptStarted();
             Duration retryAfter = Duration.ZERO;
             try {
-                HttpResponse<T> response = sendOnce(request, handler, true);
-                int status = response.statusCode();
+                E response = redirects.follow(request, hop, () -> authorization(request.scope()));
+                int status = response.status();
                 if ((status == 401 || status == 403) && !sameOrigin(response.uri())) {
                     // Whoever a redirect or link led us to has no claim on our credentials or token service.
-                    discard(response);
+                    response.discard();
                     throw new RegistryUnauthorizedException(registry + " sent " + request.method() + " "
                             + request.uri().getPath() + " on to " + UntrustedText.quoteLong(hostPort(response.uri()))
                             + ", which refused it (HTTP " + status + "); credentials for " + registry
                             + " are never sent to another host");
                 }
                 if (status == 401 || status == 403) {
-                    List<Challenge> challenges = Challenge.parse(response.headers().allValues("WWW-Authenticate"));
-                    discard(response);
+                    List<Challenge> challenges = Challenge.parse(response.headers("WWW-Authenticate"));
+                    response.discard();
                     // One fresh authentication per request: a cached token may have expired or been revoked at the
                     // registry; a second refusal is final.
                     if (status == 401 && !reauthenticated) {
@@ -142,9 +158,8 @@ public final class RegistryHttp {
                     throw unauthorized(request, status, challenges);
                 }
                 if (status == 429 || status >= 500) {
-                    Optional<RetryAfter> wish = RetryAfter.parse(response.headers().firstValue("Retry-After"),
-                            Instant.now());
-                    discard(response);
+                    Optional<RetryAfter> wish = RetryAfter.parse(response.header("Retry-After"), Instant.now());
+                    response.discard();
                     String answer = registry + " answered HTTP " + status + " to " + request.method() + " "
                             + request.uri().getPath();
                     if (wish.isPresent()) {
@@ -198,84 +213,23 @@ public final class RegistryHttp {
         return uri.getHost() + ":" + port;
     }
 
-    private <T> HttpResponse<T> sendOnce(Request request, HttpResponse.BodyHandler<T> handler, boolean withAuth)
-            throws IOException {
-        URI uri = request.uri();
-        // Credentials go only to the registry itself: a pagination link, an upload location or a redirect may name
-        // another host, and the registry's answers are not ours to trust with where our password goes.
-        boolean sameOrigin = sameOrigin(uri);
-        Set<URI> visited = new LinkedHashSet<>();
-        for (int hop = 0; ; hop++) {
-            visited.add(uri);
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout);
-            request.headers().forEach(b::header);
-            b.header("User-Agent", "update/1 (oci-update-toolchain)");
-            if (withAuth && sameOrigin) {
-                Optional<String> authorization = authorization(request.scope());
-                if (authorization.isPresent()) b.header("Authorization", authorization.get());
-            }
-            b.method(request.method(), request.body().map(Supplier::get)
-                    .orElse(HttpRequest.BodyPublishers.noBody()));
-            HttpResponse<T> response;
-            try {
-                response = client.send(b.build(), handler);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-            int status = response.statusCode();
-            boolean redirect = (status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
-                    && (request.method().equals("GET") || request.method().equals("HEAD"));
-            Optional<String> location = response.headers().firstValue("Location");
-            if (!redirect || location.isEmpty()) {
-                return response;
-            }
-            discard(response);
-            URI next = redirectTarget(request, uri, location.get());
-            if (visited.contains(next) || hop >= MAX_REDIRECTS) {
-                // The same answer would come on every retry: report it now.
-                String why = visited.contains(next) ? " round a redirect loop"
-                        : " through more than " + MAX_REDIRECTS + " redirects";
-                throw new RegistryProtocolException(registry + " sent " + request.method() + " "
-                        + request.uri().getPath() + why + " (last Location: " + UntrustedText.quoteLong(location.get())
-                        + "); the registry or a proxy in front of it is misconfigured");
-            }
-            sameOrigin = sameOrigin && sameOrigin(next);
-            uri = next;
-        }
-    }
-
-    private static final int MAX_REDIRECTS = 5;
-
-    /** Where a redirect points: an absolute http(s) URL, or the registry's answer is reported as it is. */
-    private URI redirectTarget(Request request, URI from, String location) {
-        String what = registry + " redirected " + request.method() + " " + request.uri().getPath() + " to ";
-        URI next;
+    /** One java.net.http request to one URI (redirects are {@link Redirects}' to follow). */
+    private <T> HttpResponse<T> sendOnce(Request request, URI uri, Optional<String> authorization,
+            HttpResponse.BodyHandler<T> handler) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout);
+        request.headers().forEach(b::header);
+        b.header("User-Agent", USER_AGENT);
+        authorization.ifPresent(a -> b.header("Authorization", a));
+        b.method(request.method(), request.body().map(Supplier::get).orElse(HttpRequest.BodyPublishers.noBody()));
         try {
-            next = from.resolve(location.trim());
-        } catch (IllegalArgumentException e) {
-            throw new RegistryProtocolException(what + "a malformed Location " + UntrustedText.quoteLong(location)
-                    + "; the registry or a proxy in front of it is misconfigured");
+            return client.send(b.build(), handler);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
-        if (!isHttpUrl(next)) {
-            throw new RegistryProtocolException(what + UntrustedText.quoteLong(location) + ", which is not an http(s) "
-                    + "URL; refusing to follow it");
-        }
-        return next;
     }
 
-    /** An absolute http or https URL with a host that java.net.http accepts (a port in range, for one). */
-    static boolean isHttpUrl(URI uri) {
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) return false;
-        if (uri.getPort() > 65_535) return false; // the JDK would throw only when sending
-        try {
-            HttpRequest.newBuilder(uri);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
+    static final String USER_AGENT = "update/1 (oci-update-toolchain)";
 
     private boolean sameOrigin(URI uri) {
         return base.getScheme().equalsIgnoreCase(String.valueOf(uri.getScheme()))

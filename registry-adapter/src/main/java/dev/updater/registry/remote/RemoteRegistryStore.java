@@ -43,7 +43,7 @@ public final class RemoteRegistryStore implements ReleaseStore {
             Optional<String> mountFrom) {
         this.http = http;
         this.repository = repository;
-        this.blobs = new BlobPuller(http, this::uri, pullScope(), this::describe, this::expect);
+        this.blobs = new BlobPuller(http, this::uri, pullScope(), this::describe);
         this.pusher = new BlobPusher(http, repository, uploadChunkSize, mountFrom, this::describe, this::expect);
     }
 
@@ -119,9 +119,10 @@ public final class RemoteRegistryStore implements ReleaseStore {
     @Override
     public InputStream openBlob(OciDescriptor blob) {
         // Small documents (update manifest, signatures, TUF metadata) are read whole by callers that know nothing of
-        // networks: a broken or crawling connection is reported as the network failure it is.
+        // networks: a broken or crawling connection is reported as the network failure it is. The body comes under
+        // the stall and throughput rules already (BlobPuller).
         String what = "blob " + blob.digest() + " from " + describe();
-        return new VerifyingInputStream(new NetworkStream(guarded(openBlobFrom(blob, 0).in()), what), blob.digest(),
+        return new VerifyingInputStream(new NetworkStream(openBlobFrom(blob, 0).in(), what), blob.digest(),
                 blob.size(), what);
     }
 

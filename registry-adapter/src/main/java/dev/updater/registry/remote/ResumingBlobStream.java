@@ -19,7 +19,7 @@ import java.time.Duration;
  * {@link TransferAbandonedException}.
  */
 final class ResumingBlobStream extends InputStream {
-    /** Opens the blob from an offset, spending the given budget. */
+    /** Opens the blob from an offset, spending the given budget; the body is under the transfer's guard already. */
     @FunctionalInterface
     interface Opener {
         RangedStream open(OciDescriptor blob, long offset, RetryBudget budget);
@@ -42,7 +42,7 @@ final class ResumingBlobStream extends InputStream {
         this.budget = budget;
         this.guard = guard;
         this.opener = opener;
-        this.current = guard.watch(first.in());
+        this.current = first.in();
         this.position = first.start();
     }
 
@@ -93,11 +93,11 @@ final class ResumingBlobStream extends InputStream {
         } catch (RegistryNetworkException e) {
             throw new TransferAbandonedException(e.getMessage(), e, budget.attempts());
         }
-        current = guard.watch(next.in());
+        current = next.in();
         toDrop = position - next.start();
     }
 
-    /** Reads and drops the bytes the reader already has, under the stall guard (skip() would bypass it). */
+    /** Reads and drops the bytes the reader already has, under the transfer's guard. */
     private void drop() throws IOException {
         byte[] scratch = toDrop > 0 ? new byte[1 << 16] : null;
         while (toDrop > 0) {

@@ -191,7 +191,7 @@ final class TokenService {
         } catch (URISyntaxException e) {
             // reported below
         }
-        if (uri == null || !RegistryHttp.isHttpUrl(uri)) {
+        if (uri == null || !Redirects.isHttpUrl(uri)) {
             throw new RegistryUnauthorizedException(registry + " asked for a bearer token from the token service "
                     + UntrustedText.quoteLong(realm) + " (WWW-Authenticate realm), which is not an http(s) URL; this client "
                     + "cannot authenticate to it. The registry's token configuration is broken: tell its operator.");
