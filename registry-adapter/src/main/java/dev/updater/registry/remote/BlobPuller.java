@@ -6,18 +6,16 @@ import dev.updater.registry.RangedStream;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.TransferGuard;
 import dev.updater.schema.OciDescriptor;
-import dev.updater.schema.UntrustedText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * {@code GET /v2/<name>/blobs/<digest>}, from an offset (Range with If-Range), and a whole transfer that resumes
- * itself ({@link ResumingBlobStream}) on one retry budget. Bodies come through {@link BlobBodyTransport}; each is
+ * itself ({@link ResumingBlobStream}) on one retry budget. Bodies come through {@link UrlConnectionTransport}; each is
  * handed out already under its transfer's stall and throughput rules.
  */
 final class BlobPuller {
@@ -49,7 +47,7 @@ final class BlobPuller {
         Map<String, String> headers = offset > 0
                 ? Map.of("Range", "bytes=" + offset + "-", "If-Range", "\"" + blob.digest() + "\"")
                 : Map.of();
-        BlobBodyTransport.Body response = http.blobBodies().get(RegistryHttp.Request.get(
+        UrlConnectionTransport.Body response = http.reads().get(RegistryHttp.Request.get(
                 uri.apply("blobs/" + blob.digest()), scope, headers), budget, guard.stallMillis());
         int status = response.status();
         if (status == 404) {
@@ -62,7 +60,7 @@ final class BlobPuller {
             return new RangedStream(InputStream.nullInputStream(), offset);
         }
         if (status != 200 && !(status == 206 && offset > 0)) {
-            throw refused(response, guard, "GET blob " + blob.digest());
+            throw response.refusal(store.get(), "GET blob " + blob.digest(), 200);
         }
         InputStream body;
         try {
@@ -81,17 +79,5 @@ final class BlobPuller {
         RangedStream first = open(blob, offset, budget, guard);
         return new RangedStream(new ResumingBlobStream(blob, first, budget, guard,
                 (b, from, spent) -> open(b, from, spent, guard)), first.start());
-    }
-
-    /** An answer that is not the blob, quoting the start of its body (escaped) as the store's other refusals do. */
-    private RegistryProtocolException refused(BlobBodyTransport.Body response, TransferGuard guard, String what) {
-        String body = "";
-        try (InputStream in = guard.watchTimedReads(response.stream())) {
-            body = new String(in.readNBytes(UntrustedText.LONG_TEXT + 1), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            // the status says enough
-        }
-        return new RegistryProtocolException(store.get() + ": " + what + " answered HTTP " + response.status()
-                + " (expected 200) " + (body.isEmpty() ? "" : UntrustedText.quoteLong(body)));
     }
 }

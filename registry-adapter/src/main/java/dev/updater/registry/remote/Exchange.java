@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * One answer of a registry (or of a host it sent us to), whichever HTTP client fetched it: what the one retry,
- * authentication and redirect policy of {@link RegistryHttp} looks at. Manifests, tags and uploads come through
- * java.net.http ({@link JdkExchange}), blob bodies through {@link BlobBodyTransport}.
+ * authentication and redirect policy of {@link RegistryHttp} looks at. Reads of manifests and blobs come through
+ * {@link UrlConnectionTransport}; uploads, tag lists, deletes through java.net.http ({@link JdkExchange}).
  */
 interface Exchange {
     int status();

@@ -4,7 +4,9 @@ import dev.updater.schema.UntrustedText;
 import dev.updater.registry.BlobSource;
 import dev.updater.registry.DigestMismatchException;
 import dev.updater.registry.NotFoundException;
+import dev.updater.registry.MinimumThroughput;
 import dev.updater.registry.RangedStream;
+import dev.updater.registry.ReadTimeoutGuard;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.registry.ReleaseStore;
@@ -71,26 +73,28 @@ public final class RemoteRegistryStore implements ReleaseStore {
 
     @Override
     public VerifiedManifest fetchManifest(String tagOrDigest) {
-        HttpResponse<InputStream> response = http.send(RegistryHttp.Request.get(uri("manifests/" + tagOrDigest),
-                pullScope(), Map.of("Accept", MANIFEST_ACCEPT)), HttpResponse.BodyHandlers.ofInputStream());
-        int status = response.statusCode();
+        UrlConnectionTransport.Body response = http.reads().get(RegistryHttp.Request.get(
+                uri("manifests/" + tagOrDigest), pullScope(), Map.of("Accept", MANIFEST_ACCEPT)),
+                http.retryPolicy().budget(), BODY_STALL_MILLIS);
+        int status = response.status();
         if (status == 404) {
-            RegistryHttp.discard(response);
+            response.discard();
             throw new NotFoundException("no manifest '" + tagOrDigest + "' in " + describe()
                     + " (check the tag with: update versions " + describe() + ")");
         }
-        expect(response, 200, "GET manifest " + tagOrDigest);
-        OptionalLong declared = response.headers().firstValueAsLong("Content-Length");
+        if (status != 200) throw response.refusal(describe(), "GET manifest " + tagOrDigest, 200);
+        OptionalLong declared = contentLength(response);
         if (declared.isPresent() && declared.getAsLong() > MAX_MANIFEST_BYTES) {
             // Refused before reading: a hostile server could otherwise hold us for megabytes it never meant to send.
-            RegistryHttp.discard(response);
+            response.discard();
             throw new DigestMismatchException("manifest " + tagOrDigest + " from " + describe()
                     + " (declared larger than 4 MiB: Content-Length " + declared.getAsLong() + ")",
                     Digest.isValid(tagOrDigest) ? Digest.parse(tagOrDigest) : Digest.of(new byte[0]),
                     "an oversized document");
         }
         byte[] bytes;
-        try (InputStream in = guarded(response.body())) {
+        try (InputStream in = new ReadTimeoutGuard(response.stream(), BODY_STALL_MILLIS,
+                MinimumThroughput.configured())) {
             bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
         } catch (IOException e) {
             throw new RegistryNetworkException("reading manifest " + tagOrDigest + " from " + describe() + " failed ("
@@ -106,9 +110,19 @@ public final class RemoteRegistryStore implements ReleaseStore {
             throw new DigestMismatchException("manifest from " + describe(), Digest.parse(tagOrDigest),
                     actual.toString());
         }
-        String mediaType = response.headers().firstValue("Content-Type").map(RemoteRegistryStore::stripParameters)
+        String mediaType = response.header("Content-Type").map(RemoteRegistryStore::stripParameters)
                 .orElse(MediaTypes.OCI_MANIFEST);
         return new VerifiedManifest(actual, mediaType, bytes);
+    }
+
+    /** The declared length, if it is a number (one that is not is no promise; the read limit still holds). */
+    private static OptionalLong contentLength(Exchange response) {
+        try {
+            return response.header("Content-Length").map(v -> OptionalLong.of(Long.parseLong(v.trim())))
+                    .orElse(OptionalLong.empty());
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private static String stripParameters(String contentType) {
@@ -143,12 +157,13 @@ public final class RemoteRegistryStore implements ReleaseStore {
      */
     @Override
     public Optional<Digest> probe(String tag) {
-        HttpResponse<Void> response = http.send(new RegistryHttp.Request("HEAD", uri("manifests/" + tag),
-                Map.of("Accept", MANIFEST_ACCEPT), Optional.empty(), pullScope()), HttpResponse.BodyHandlers
-                        .discarding());
-        if (response.statusCode() == 404) return Optional.empty();
-        Optional<String> claimed = response.headers().firstValue("Docker-Content-Digest");
-        if (response.statusCode() == 200 && claimed.isPresent() && Digest.isValid(claimed.get())) {
+        UrlConnectionTransport.Body response = http.reads().get(new RegistryHttp.Request("HEAD",
+                uri("manifests/" + tag), Map.of("Accept", MANIFEST_ACCEPT), Optional.empty(), pullScope()),
+                http.retryPolicy().budget(), BODY_STALL_MILLIS);
+        response.discard();
+        if (response.status() == 404) return Optional.empty();
+        Optional<String> claimed = response.header("Docker-Content-Digest");
+        if (response.status() == 200 && claimed.isPresent() && Digest.isValid(claimed.get())) {
             return Optional.of(Digest.parse(claimed.get()));
         }
         return ReleaseStore.super.probe(tag);
@@ -156,11 +171,12 @@ public final class RemoteRegistryStore implements ReleaseStore {
 
     @Override
     public boolean hasBlob(Digest digest) {
-        HttpResponse<Void> response = http.send(new RegistryHttp.Request("HEAD", uri("blobs/" + digest), Map.of(),
-                Optional.empty(), pullScope()), HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) return true;
-        if (response.statusCode() == 404) return false;
-        throw new RegistryProtocolException(describe() + " answered HTTP " + response.statusCode() + " to HEAD blob "
+        UrlConnectionTransport.Body response = http.reads().get(new RegistryHttp.Request("HEAD", uri("blobs/" + digest),
+                Map.of(), Optional.empty(), pullScope()), http.retryPolicy().budget(), BODY_STALL_MILLIS);
+        response.discard();
+        if (response.status() == 200) return true;
+        if (response.status() == 404) return false;
+        throw new RegistryProtocolException(describe() + " answered HTTP " + response.status() + " to HEAD blob "
                 + digest);
     }
 

@@ -31,7 +31,7 @@ import java.util.function.Supplier;
 final class TokenService {
     private final String registry;
     private final URI base;
-    private final HttpClient client;
+    private final Supplier<HttpClient> client;
     private final Duration requestTimeout;
     private final Supplier<Optional<Credential>> credential;
     private final Supplier<String> lookedIn;
@@ -39,7 +39,7 @@ final class TokenService {
     /** Bearer tokens by scope: a pull token must not be reused for a push. */
     private final Map<String, BearerToken> tokens = new ConcurrentHashMap<>();
 
-    TokenService(String registry, URI base, HttpClient client, Duration requestTimeout,
+    TokenService(String registry, URI base, Supplier<HttpClient> client, Duration requestTimeout,
             Supplier<Optional<Credential>> credential, Supplier<String> lookedIn, TransportFailures failures) {
         this.registry = registry;
         this.base = base;
@@ -110,7 +110,7 @@ final class TokenService {
         long requestedAt = System.nanoTime();
         HttpResponse<InputStream> response;
         try {
-            response = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = client.get().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

@@ -1,11 +1,17 @@
 package dev.updater.registry.remote;
 
+import dev.updater.registry.MinimumThroughput;
+import dev.updater.registry.ReadTimeoutGuard;
+import dev.updater.registry.RegistryProtocolException;
+import dev.updater.schema.UntrustedText;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.ProtocolException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,30 +21,35 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The GETs that carry blob bodies ({@code /v2/<name>/blobs/<digest>}, their Range resumes and the storage URLs a
- * registry redirects them to), on the JDK's {@link HttpURLConnection} rather than java.net.http. Everything else of
- * the transport is the registry's: {@link RegistryHttp#exchange} authenticates (the token java.net.http already
- * obtained, refreshed on a 401), retries on the one budget and follows redirects with the same checks; TLS is the
- * same {@link RegistryTls} context, and failures are read by the same {@link TransportFailures}.
+ * The requests that only read (GET and HEAD of manifests and blobs: {@code /v2/<name>/blobs/<digest>}, their Range
+ * resumes and the storage URLs a registry redirects them to), on the JDK's {@link HttpURLConnection} rather than
+ * java.net.http. Everything else of the transport is the registry's: {@link RegistryHttp#exchange} authenticates (the
+ * tokens of {@link TokenService}, refreshed on a 401), retries on the one budget and follows redirects with the same
+ * checks; TLS is the same {@link RegistryTls} context, and failures are read by the same {@link TransportFailures}.
  *
  * <p>Why another client: java.net.http reads the socket on its selector thread and hands each piece to the reading
  * thread through queues and futures, allocating a new buffer for each. Measured hashing the same 200 MB blob from
  * a loopback registry in a one-off program: 0.67 s CPU and 76 MB peak RSS through java.net.http, 0.31 s and 45 MB
  * through HttpURLConnection, whose body stream reads the socket on the caller's thread straight into the caller's
- * array. A body read to its end leaves the connection to the JDK's keep-alive cache, so the chunks of a payload
- * come over one connection.
+ * array; and a pull that reads nothing else never builds a java.net.http client (see {@link RegistryHttp#client}).
+ * A body read to its end leaves the connection to the JDK's keep-alive cache, so the chunks of a payload come over
+ * one connection.
  *
  * <p>A body has no timer of its own: its socket's read timeout is the stall rule (no data for that long), and the
  * caller checks the throughput rule on the reading thread ({@code ReadTimeoutGuard}). Closing such a stream from
  * another thread, as {@code StallGuard} does, would wait for the blocked read: the JDK's body stream locks.
+ *
+ * <p>HttpURLConnection is lenient where java.net.http is strict, so the strictness is added here: an answer that is
+ * not HTTP, or whose header values hold control characters (a hostile server's terminal escapes), is the malformed
+ * response it is, reported at once and not retried.
  */
-final class BlobBodyTransport {
+final class UrlConnectionTransport {
     private final RegistryHttp http;
     private final Optional<SSLSocketFactory> sockets;
     private final boolean verifyHosts;
     private final int connectTimeoutMillis;
 
-    BlobBodyTransport(RegistryHttp http, RegistryTls tls, Duration connectTimeout) {
+    UrlConnectionTransport(RegistryHttp http, RegistryTls tls, Duration connectTimeout) {
         this.http = http;
         // One factory for every connection: the JDK's keep-alive cache reuses an HTTPS connection only for the
         // same factory.
@@ -48,8 +59,8 @@ final class BlobBodyTransport {
     }
 
     /**
-     * Sends {@code request} (a GET) under the registry's auth, retry and redirect policy on {@code budget}; reads of
-     * the body (and the wait for the answer) time out after {@code readTimeoutMillis} without data.
+     * Sends {@code request} (a GET or HEAD) under the registry's auth, retry and redirect policy on {@code budget};
+     * reads of the body (and the wait for the answer) time out after {@code readTimeoutMillis} without data.
      */
     Body get(RegistryHttp.Request request, RetryBudget budget, long readTimeoutMillis) {
         int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readTimeoutMillis));
@@ -76,14 +87,16 @@ final class BlobBodyTransport {
         c.setRequestProperty("User-Agent", RegistryHttp.USER_AGENT);
         authorization.ifPresent(a -> c.setRequestProperty("Authorization", a));
         try {
-            return new Body(c, uri, c.getResponseCode());
+            Body body = new Body(c, uri, c.getResponseCode());
+            body.checkWellFormed();
+            return body;
         } catch (IOException | RuntimeException e) {
             c.disconnect();
             throw e;
         }
     }
 
-    /** The answer to a blob GET; its body streams from the socket as it is read. */
+    /** The answer to a GET or HEAD; its body streams from the socket as it is read. */
     static final class Body implements Exchange {
         private final HttpURLConnection connection;
         private final URI uri;
@@ -94,6 +107,29 @@ final class BlobBodyTransport {
             this.connection = connection;
             this.uri = uri;
             this.status = status;
+        }
+
+        /** What java.net.http refuses by itself: no status line, or control characters in a header. */
+        private void checkWellFormed() throws ProtocolException {
+            if (status < 100 || status > 999) {
+                throw new ProtocolException("the answer is not an HTTP response (no valid status line)");
+            }
+            for (int i = 0; ; i++) {
+                String value = connection.getHeaderField(i);
+                if (value == null) return;
+                String key = connection.getHeaderFieldKey(i);
+                if (hasControlCharacter(value) || (key != null && hasControlCharacter(key))) {
+                    throw new ProtocolException("a header holds control characters: " + key + ": " + value);
+                }
+            }
+        }
+
+        private static boolean hasControlCharacter(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if ((c < 0x20 && c != '\t') || c == 0x7f) return true;
+            }
+            return false;
         }
 
         @Override
@@ -130,6 +166,9 @@ final class BlobBodyTransport {
          * stream, which its reader would take for a short blob rather than for a network failure to resume).
          */
         InputStream stream() throws IOException {
+            if (stream == null && "HEAD".equals(connection.getRequestMethod())) {
+                stream = InputStream.nullInputStream();
+            }
             if (stream == null) {
                 InputStream error = status >= 400 ? connection.getErrorStream() : null;
                 long length = connection.getContentLengthLong();
@@ -138,6 +177,22 @@ final class BlobBodyTransport {
                         : connection.getInputStream();
             }
             return stream;
+        }
+
+        /**
+         * An answer other than {@code wanted}, reported as the store's other refusals are: the status, and the start
+         * of the body (the registry's error document) quoted as escaped data. The rest of the body is not read.
+         */
+        RegistryProtocolException refusal(String store, String what, int wanted) {
+            String body = "";
+            try (InputStream in = new ReadTimeoutGuard(stream(), connection.getReadTimeout(),
+                    MinimumThroughput.configured())) {
+                body = new String(in.readNBytes(UntrustedText.LONG_TEXT + 1), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                // the status says enough
+            }
+            return new RegistryProtocolException(store + ": " + what + " answered HTTP " + status + " (expected "
+                    + wanted + ") " + (body.isEmpty() ? "" : UntrustedText.quoteLong(body)));
         }
 
         /** Ends the exchange without reading the rest; an unfinished body's connection is not reused. */
