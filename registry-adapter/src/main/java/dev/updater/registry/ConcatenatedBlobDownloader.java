@@ -109,6 +109,11 @@ public final class ConcatenatedBlobDownloader {
         final Path part;
         final FileChannel ch;
         final ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+        /**
+         * The read-ahead's buffers, the same for every chunk: allocated per chunk, a chunk's buffers outlived the
+         * small young generation of a pull and were promoted (peak RSS +9 MB over 25 chunks of 8 MiB).
+         */
+        final byte[][] readAhead = ReadAhead.buffers(BUFFER);
         MessageDigest whole;
 
         Sink(Path part, FileChannel ch, boolean hashWhole) {
@@ -203,7 +208,8 @@ public final class ConcatenatedBlobDownloader {
             ch.position(start + have);
             // A failing read is the network (retried, resumed); a failing write is this machine (a full disk, a
             // read-only mount): it is thrown at once as LocalFileException, since the next attempt would fail alike.
-            try (ReadAhead ahead = new ReadAhead(ranged.in(), blob.size() - have, BUFFER, blob.digest().shortForm())) {
+            try (ReadAhead ahead = new ReadAhead(ranged.in(), blob.size() - have, sink.readAhead,
+                    blob.digest().shortForm())) {
                 pipe[0] = ahead;
                 ahead.start();
                 ReadAhead.Piece piece;

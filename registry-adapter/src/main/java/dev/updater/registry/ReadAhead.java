@@ -37,9 +37,19 @@ final class ReadAhead implements AutoCloseable {
     private final Thread reader;
     private volatile boolean stopped;
 
-    /** Reads {@code in} once {@link #start()}ed. */
-    ReadAhead(InputStream in, long limit, int bufferSize, String name) {
-        for (int i = 0; i < BUFFERS; i++) free.add(new byte[bufferSize]);
+    /** Buffers for one download's read-aheads, one after the other: allocated once, not per chunk. */
+    static byte[][] buffers(int size) {
+        byte[][] buffers = new byte[BUFFERS][];
+        for (int i = 0; i < BUFFERS; i++) buffers[i] = new byte[size];
+        return buffers;
+    }
+
+    /**
+     * Reads {@code in} into {@code buffers} once {@link #start()}ed. The buffers are the reader's until
+     * {@link #next()} has returned the end: a later read-ahead may use them then.
+     */
+    ReadAhead(InputStream in, long limit, byte[][] buffers, String name) {
+        for (byte[] buffer : buffers) free.add(buffer);
         this.reader = new Thread(() -> read(in, limit), "read-ahead " + name);
         reader.setDaemon(true);
     }
