@@ -202,6 +202,27 @@ class UrlConnectionTransportFaultTest {
         assertEquals(1, server.requests().size());
     }
 
+    /**
+     * A connection closed before any answer: each attempt of the policy is one request of ours, which each JDK
+     * client sends once more on a fresh connection by itself (the server may have closed a kept-alive connection
+     * just then). The blob GETs see exactly what the java.net.http requests see, no more.
+     */
+    @Test
+    void aConnectionClosedBeforeAnyAnswerCostsWhatItCostsOnJavaNetHttp() {
+        server.on((request, out) -> { });
+        try (ReleaseStore store = open(QUICK, RegistryCredentials.anonymous())) {
+            RegistryNetworkException e = assertThrows(RegistryNetworkException.class,
+                    () -> store.openBlobFrom(blob, 0));
+            assertTrue(e.getMessage().contains("after 4 attempts"), e.getMessage());
+            int blobGets = server.requests().size();
+            e = assertThrows(RegistryNetworkException.class, store::listTags);
+            assertTrue(e.getMessage().contains("after 4 attempts"), e.getMessage());
+            int tagGets = server.requests().size() - blobGets;
+            assertEquals(8, tagGets, "java.net.http: one silent retry per attempt");
+            assertEquals(tagGets, blobGets, server.requests().toString());
+        }
+    }
+
     /** No data at all: the socket's read timeout is the stall rule, and each attempt resumes until spent. */
     @Test
     void aStalledBodyIsCutByTheReadTimeoutAndTheBudgetBoundsTheResumes() throws Exception {
