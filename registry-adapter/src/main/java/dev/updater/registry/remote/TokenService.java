@@ -3,6 +3,8 @@ package dev.updater.registry.remote;
 import dev.updater.schema.UntrustedText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.tools.jib.api.Credential;
+import dev.updater.registry.MinimumThroughput;
+import dev.updater.registry.ReadTimeoutGuard;
 import dev.updater.registry.RegistryException;
 import dev.updater.registry.RegistryNetworkException;
 import dev.updater.registry.RegistryProtocolException;
@@ -32,6 +34,7 @@ final class TokenService {
     private final String registry;
     private final URI base;
     private final Supplier<HttpClient> client;
+    private final UrlConnectionTransport reads;
     private final Duration requestTimeout;
     private final Supplier<Optional<Credential>> credential;
     private final Supplier<String> lookedIn;
@@ -39,11 +42,13 @@ final class TokenService {
     /** Bearer tokens by scope: a pull token must not be reused for a push. */
     private final Map<String, BearerToken> tokens = new ConcurrentHashMap<>();
 
-    TokenService(String registry, URI base, Supplier<HttpClient> client, Duration requestTimeout,
+    TokenService(String registry, URI base, Supplier<HttpClient> client, UrlConnectionTransport reads,
+            Duration requestTimeout,
             Supplier<Optional<Credential>> credential, Supplier<String> lookedIn, TransportFailures failures) {
         this.registry = registry;
         this.base = base;
         this.client = client;
+        this.reads = reads;
         this.requestTimeout = requestTimeout;
         this.credential = credential;
         this.lookedIn = lookedIn;
@@ -96,24 +101,10 @@ final class TokenService {
             throw new RegistryUnauthorizedException(registry + " (HTTPS) sent us to a plain-HTTP token service "
                     + UntrustedText.quoteLong(realm) + "; refusing to send credentials there in clear text.");
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).timeout(requestTimeout)
-                .header("User-Agent", "update/1 (oci-update-toolchain)");
-        if (credential.isPresent() && credential.get().isOAuth2RefreshToken()) {
-            // An identity token from `docker login` (config.json `identitytoken`) is an OAuth2 refresh token: it is
-            // exchanged by POST, never sent as a basic password.
-            b.uri(URI.create(realm)).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(refreshTokenForm(challenge, scope, credential.get())));
-        } else {
-            b.GET();
-            credential.ifPresent(c -> b.header("Authorization", RegistryHttp.basic(c)));
-        }
         long requestedAt = System.nanoTime();
-        HttpResponse<InputStream> response;
+        Exchange response;
         try {
-            response = client.get().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            response = send(challenge, scope, realm, tokenUri, credential);
         } catch (IOException e) {
             Optional<RegistryException> permanent = failures.permanent(e, RegistryHttp.hostPort(tokenUri),
                     String.valueOf(tokenUri.getHost()), "https".equals(tokenUri.getScheme()));
@@ -123,8 +114,8 @@ final class TokenService {
             }
             throw e;
         }
-        int status = response.statusCode();
-        if (status != 200) RegistryHttp.discard(response);
+        int status = response.status();
+        if (status != 200) response.discard();
         if (status == 401 || status == 403) {
             throw new RegistryUnauthorizedException("the token service of " + registry + " (" + UntrustedText.quoteLong(realm)
                     + ") refused " + (credential.isPresent() ? "the credentials" : "anonymous access")
@@ -162,12 +153,37 @@ final class TokenService {
     }
 
     /**
+     * The token request: a GET with basic credentials (or none) over HttpURLConnection, as the registry's reads go,
+     * so a pull from a registry with token auth never builds a java.net.http client; the exchange of an OAuth2
+     * refresh token is a POST, sent with java.net.http.
+     */
+    private Exchange send(Challenge challenge, String scope, String realm, URI tokenUri,
+            Optional<Credential> credential) throws IOException {
+        if (credential.isPresent() && credential.get().isOAuth2RefreshToken()) {
+            // An identity token from `docker login` (config.json `identitytoken`) is an OAuth2 refresh token: it is
+            // exchanged by POST, never sent as a basic password.
+            HttpRequest request = HttpRequest.newBuilder(URI.create(realm)).timeout(requestTimeout)
+                    .header("User-Agent", RegistryHttp.USER_AGENT)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(refreshTokenForm(challenge, scope, credential.get())))
+                    .build();
+            try {
+                return new JdkExchange<>(client.get().send(request, HttpResponse.BodyHandlers.ofInputStream()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        return reads.getOnce(tokenUri, credential.map(RegistryHttp::basic), requestTimeout.toMillis());
+    }
+
+    /**
      * A token response is a few kilobytes (a JWT and its expiry); a service that sends more, or sends it at a crawl,
      * is not answering the token protocol and must not fill memory or hold the command.
      */
-    private byte[] tokenResponse(HttpResponse<InputStream> response, String realm) throws IOException {
+    private byte[] tokenResponse(Exchange response, String realm) throws IOException {
         byte[] bytes;
-        try (InputStream in = RemoteRegistryStore.guarded(response.body())) {
+        try (InputStream in = body(response)) {
             bytes = in.readNBytes(MAX_TOKEN_RESPONSE_BYTES + 1);
         }
         if (bytes.length > MAX_TOKEN_RESPONSE_BYTES) {
@@ -178,6 +194,15 @@ final class TokenService {
     }
 
     private static final int MAX_TOKEN_RESPONSE_BYTES = 1 << 20;
+
+    /** The body under the stall and throughput rules (a timer for java.net.http, the read timeout otherwise). */
+    @SuppressWarnings("unchecked")
+    private InputStream body(Exchange response) throws IOException {
+        if (response instanceof UrlConnectionTransport.Body read) {
+            return new ReadTimeoutGuard(read.stream(), requestTimeout.toMillis(), MinimumThroughput.configured());
+        }
+        return RemoteRegistryStore.guarded(((JdkExchange<InputStream>) response).response().body());
+    }
 
     /**
      * The realm of a bearer challenge as a URL we will send credentials to: absolute http or https with a host. The

@@ -22,8 +22,8 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The requests that only read (GET and HEAD of manifests and blobs: {@code /v2/<name>/blobs/<digest>}, their Range
- * resumes and the storage URLs a registry redirects them to), on the JDK's {@link HttpURLConnection} rather than
- * java.net.http. Everything else of the transport is the registry's: {@link RegistryHttp#exchange} authenticates (the
+ * resumes and the storage URLs a registry redirects them to; and the token GETs of {@link TokenService}), on the
+ * JDK's {@link HttpURLConnection} rather than java.net.http. Everything else of the transport is the registry's: {@link RegistryHttp#exchange} authenticates (the
  * tokens of {@link TokenService}, refreshed on a 401), retries on the one budget and follows redirects with the same
  * checks; TLS is the same {@link RegistryTls} context, and failures are read by the same {@link TransportFailures}.
  *
@@ -66,6 +66,15 @@ final class UrlConnectionTransport {
         int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readTimeoutMillis));
         return http.exchange(request, budget, (uri, authorization) -> connect(request, uri, authorization,
                 timeout));
+    }
+
+    /**
+     * One GET to {@code uri} and nothing else: no retries, no redirects, no credentials but {@code authorization}.
+     * For the token service, whose answers {@link TokenService} reads itself.
+     */
+    Body getOnce(URI uri, Optional<String> authorization, long readTimeoutMillis) throws IOException {
+        int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readTimeoutMillis));
+        return connect(RegistryHttp.Request.get(uri, "", java.util.Map.of()), uri, authorization, timeout);
     }
 
     private Body connect(RegistryHttp.Request request, URI uri, Optional<String> authorization, int readTimeout)
