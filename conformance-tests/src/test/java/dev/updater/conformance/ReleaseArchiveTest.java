@@ -60,6 +60,14 @@ class ReleaseArchiveTest {
         Map<String, String> strict = Map.of("XDG_CACHE_HOME", cache.toString(), "UPDATE_JAVA_OPTS", "-Xshare:on");
         Cli.Result second = Cli.run(List.of(launcher.toString(), "pull", "--help"), strict);
         assertEquals(0, second.exitCode(), second::toString);
+        assertEquals("", second.err(), "the first device call makes the device archive quietly");
+        // a device's calls have an archive of their own, made on the first of them; the calls below require it
+        List<Path> device;
+        try (Stream<Path> files = Files.list(cache.resolve("update"))) {
+            device = files.filter(f -> f.getFileName().toString().startsWith("update-device-")).toList();
+        }
+        assertEquals(1, device.size(), "one device archive: " + device);
+        assertTrue(Files.size(device.get(0)) > 1_000_000, "the device archive holds the trained classes");
 
         Cli.Result exitCode = Cli.run(List.of(launcher.toString(), "pull", "oci:" + dir.resolve("none") + ":1.0.0",
                 "--target", "t", "--output", dir.resolve("out").toString()), strict);

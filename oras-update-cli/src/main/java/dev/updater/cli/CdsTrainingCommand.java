@@ -10,14 +10,29 @@ import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Run once at build time under {@code -XX:ArchiveClassesAtExit}: exercises the common commands on a throw-away OCI
  * layout so that the class-data sharing archive holds the classes a device's calls load, not only those of
  * {@code update version}. Hidden: not for users.
+ *
+ * <p>The device's own archive (see bin/update) is trained in two runs: {@code --device-release DIR} publishes a small
+ * release to a layout in DIR; then {@code --device DIR}, the recorded run, serves it on a loopback registry and runs
+ * what a device does (pull to a file and into an install root, check, status) through the registry transport, so
+ * that the archive holds only those classes: the publisher's are loaded by the first run, which is not recorded.
+ * A smaller archive is a smaller device: the JVM relocates a mapped archive at start-up, touching every page of
+ * it, so the general archive on top of the JDK's costs a 200 MB pull 76 MB of peak RSS, and an archive of a pull's
+ * classes alone 65 MB (medians of 3, interleaved).
  */
 @Command(name = "__train-cds", hidden = true)
 final class CdsTrainingCommand implements Callable<Integer> {
+    @Option(names = "--device-release", paramLabel = "DIR", description = "Publish the device training's release.")
+    Path deviceRelease;
+
+    @Option(names = "--device", paramLabel = "DIR", description = "Train the device archive on DIR's release.")
+    Path device;
+
     /** The TUF conformance suite starts 'update tuf-client' hundreds of times: its classes belong in the archive. */
     private static void trainTufClient(Path dir, PrintWriter sink) throws IOException {
         Path repo = dir.resolve("tuf-repo");
@@ -49,8 +64,51 @@ final class CdsTrainingCommand implements Callable<Integer> {
         }
     }
 
+    /** The device training's release: one target, pushed to a layout in {@code dir}. */
+    private static int publishDeviceRelease(Path dir, PrintWriter sink) throws IOException {
+        Path payload = Files.writeString(dir.resolve("app"), "one\n".repeat(4000));
+        return Main.run(new String[] {"push", "oci:" + dir.resolve("layout"), "--version", "1.0.0", "--target",
+            "t=" + payload, "--channel", "stable", "--chunk-size", "0"}, sink, sink);
+    }
+
+    /**
+     * A device's calls on the release in {@code dir}, through a loopback registry; not 0 when one failed, so that
+     * a build notices an archive trained on an error path.
+     */
+    private static int trainDevice(Path dir, PrintWriter sink) throws IOException {
+        try (TrainingRegistry registry = TrainingRegistry.serve(dir.resolve("layout"))) {
+            String release = registry.host() + "/train/app:stable";
+            String root = dir.resolve("root").toString();
+            String[][] calls = {
+                {"pull", release, "--plain-http", "--target", "t", "--output", dir.resolve("out").toString(),
+                    "--state-dir", dir.resolve("state").toString()},
+                {"pull", release, "--plain-http", "--target", "t", "--install-root", root},
+                {"check", release, "--plain-http", "--target", "t", "--install-root", root},
+                {"status", "--install-root", root},
+            };
+            for (String[] call : calls) {
+                int status = Main.run(call, sink, sink);
+                if (status != ExitCode.OK) {
+                    return status;
+                }
+            }
+            return ExitCode.OK;
+        }
+    }
+
     @Override
     public Integer call() {
+        PrintWriter quiet = new PrintWriter(Writer.nullWriter());
+        try {
+            if (deviceRelease != null) {
+                return publishDeviceRelease(Files.createDirectories(deviceRelease), quiet);
+            }
+            if (device != null) {
+                return trainDevice(device, quiet);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Path dir = null;
         try {
             dir = Files.createTempDirectory("update-cds");
