@@ -89,7 +89,7 @@ public final class DeltaEngine {
             Future<byte[]> oldDigest = knownOld.isPresent()
                     ? CompletableFuture.completedFuture(knownOld.get().bytes())
                     : helper.submit(() -> Sha256.of(oldData));
-            Future<Differ.OldIndex> index = helper.submit(() -> new Differ.OldIndex(oldData, Differ.SAMPLE_STEP));
+            Future<OldIndex> index = helper.submit(() -> new OldIndex(oldData, Differ.SAMPLE_STEP));
             int[] suffixes = SuffixArrays.sampled(oldData, Differ.SAMPLE_STEP);
             if (oldData.length >= COLLECT_AFTER_INDEX) {
                 // The suffix array's work arrays (1.5x the old file) are garbage now, in the old generation when
