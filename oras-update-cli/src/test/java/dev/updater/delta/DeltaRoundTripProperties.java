@@ -55,7 +55,10 @@ class DeltaRoundTripProperties {
     /** The patch bytes depend on the inputs alone: a publisher on a machine with more cores makes the same patch. */
     @Property(tries = 20)
     void patchesDoNotDependOnTheNumberOfThreads(@ForAll("pairs") Tuple2<byte[], byte[]> pair) throws IOException {
-        assertArrayEquals(patchWithThreads(pair.get1(), pair.get2(), 1), patchWithThreads(pair.get1(), pair.get2(), 3));
+        byte[] oneThread = patchWithThreads(pair.get1(), pair.get2(), 1);
+        for (int threads : new int[] {2, 3, 4}) {
+            assertArrayEquals(oneThread, patchWithThreads(pair.get1(), pair.get2(), threads));
+        }
     }
 
     private static byte[] patchWithThreads(byte[] oldData, byte[] newData, int threads) throws IOException {
