@@ -64,36 +64,28 @@ final class SuffixArrays {
     /**
      * Replaces each {@code step}-byte run of {@code data} by its rank among the distinct runs, into {@code renamed};
      * returns the number of distinct runs. The runs' indices are radix sorted by the run's bytes (big-endian, padded
-     * with zeros), sixteen bits per stable counting pass; the short last run, if any, starts the input order, so it
-     * stays before the full runs it is a prefix of.
+     * with zeros), sixteen bits per stable counting pass, each pass reading its two bytes of every run straight from
+     * {@code data}: a table of the runs as longs was about 0.2 s faster on biome 1.9 (0.9 against 1.1 s) and cost the
+     * old file's size again in memory (peak RSS of the whole diff 273 against 264 MB);
+     * the short last run, if any, starts the input order, so it stays before the full runs it is a prefix of.
      */
     private static int renameRuns(byte[] data, int step, int[] renamed) {
         int n = data.length;
         int m = renamed.length;
-        long[] runs = new long[m];
         int full = n / step;
-        for (int g = 0, at = 0; g < full; g++, at += step) {
-            long value = 0;
-            for (int k = 0; k < step; k++) {
-                value = value << 8 | (data[at + k] & 0xff);
-            }
-            runs[g] = value;
-        }
         boolean shortLast = full < m;
-        if (shortLast) {
-            long value = 0;
-            for (int k = 0; k < step; k++) {
-                value = value << 8 | (full * step + k < n ? data[full * step + k] & 0xff : 0);
-            }
-            runs[full] = value;
-        }
         int[] order = new int[m];
         int[] sorted = renamed; // free until the ranks go in, so it is the sort's second buffer
         int[] counts = new int[1 << 16];
         for (int shift = 0; shift < 8 * step; shift += 16) {
+            // The digit's two bytes: the last two of the run for shift 0, two further left for each next pass.
+            int low = step - 1 - shift / 8;
             java.util.Arrays.fill(counts, 0);
-            for (int g = 0; g < m; g++) {
-                counts[(int) (runs[g] >>> shift) & 0xffff]++;
+            for (int g = 0, at = low; g < full; g++, at += step) {
+                counts[(data[at - 1] & 0xff) << 8 | (data[at] & 0xff)]++;
+            }
+            if (shortLast) {
+                counts[paddedDigit(data, full * step + low)]++;
             }
             int sum = 0;
             for (int c = 0; c < counts.length; c++) {
@@ -103,15 +95,17 @@ final class SuffixArrays {
             }
             if (shift == 0) {
                 if (shortLast) {
-                    sorted[counts[(int) runs[full] & 0xffff]++] = full;
+                    sorted[counts[paddedDigit(data, full * step + low)]++] = full;
                 }
-                for (int g = 0; g < full; g++) {
-                    sorted[counts[(int) runs[g] & 0xffff]++] = g;
+                for (int g = 0, at = low; g < full; g++, at += step) {
+                    sorted[counts[(data[at - 1] & 0xff) << 8 | (data[at] & 0xff)]++] = g;
                 }
             } else {
                 for (int j = 0; j < m; j++) {
                     int g = order[j];
-                    sorted[counts[(int) (runs[g] >>> shift) & 0xffff]++] = g;
+                    int at = g * step + low;
+                    int digit = g < full ? (data[at - 1] & 0xff) << 8 | (data[at] & 0xff) : paddedDigit(data, at);
+                    sorted[counts[digit]++] = g;
                 }
             }
             int[] swap = order;
@@ -121,13 +115,11 @@ final class SuffixArrays {
         // After an even number of passes the order is back in its own array and the ranks go in the other one.
         int[] ranks = order == renamed ? new int[m] : renamed;
         int rank = -1;
-        long previous = 0;
         for (int j = 0; j < m; j++) {
             int g = order[j];
             // The short last run differs from a full run with the same padded bytes.
-            if (j == 0 || runs[g] != previous || g == full || order[j - 1] == full) {
+            if (j == 0 || g == full || order[j - 1] == full || !sameRun(data, g * step, order[j - 1] * step, step)) {
                 rank++;
-                previous = runs[g];
             }
             ranks[g] = rank;
         }
@@ -135,6 +127,22 @@ final class SuffixArrays {
             System.arraycopy(ranks, 0, renamed, 0, m);
         }
         return rank + 1;
+    }
+
+    /** The 16-bit digit whose low byte is at {@code lowAt}, bytes past the end of {@code data} read as zeros. */
+    private static int paddedDigit(byte[] data, int lowAt) {
+        int high = lowAt - 1 < data.length ? data[lowAt - 1] & 0xff : 0;
+        return high << 8 | (lowAt < data.length ? data[lowAt] & 0xff : 0);
+    }
+
+    /** Whether the full runs at {@code a} and {@code b} hold the same bytes. */
+    private static boolean sameRun(byte[] data, int a, int b, int step) {
+        for (int k = 0; k < step; k++) {
+            if (data[a + k] != data[b + k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

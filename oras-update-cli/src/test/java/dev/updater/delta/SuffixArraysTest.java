@@ -50,7 +50,7 @@ class SuffixArraysTest {
         }
         int[] first = new int[1 << 16];
         int[] last = new int[1 << 16];
-        Differ.prefixRanges(text, step, first, last);
+        OldIndex.prefixRanges(text, step, first, last);
         assertArrayEquals(expectedFirst, first);
         assertArrayEquals(expectedLast, last);
     }
