@@ -12,8 +12,9 @@ final class UpdaterFormat {
     static final byte[] MAGIC = "UPDPATCH".getBytes(StandardCharsets.US_ASCII);
     /**
      * The format version the writer writes. Version 2 changed the body's layout, not its compression: source
-     * positions relative to the previous step's end, larger segments, and difference runs in one of two layouts
-     * chosen per segment ({@link #RUNS_INTERLEAVED}, {@link #RUNS_IN_COLUMNS}). Version 1 patches still apply.
+     * positions relative to the previous step's end, larger segments, difference runs in one of two layouts
+     * chosen per segment ({@link #RUNS_INTERLEAVED}, {@link #RUNS_IN_COLUMNS}) and literals with or without
+     * absolute call addresses ({@link #LITERALS_CALLS_ABSOLUTE}). Version 1 patches still apply.
      */
     static final int VERSION = 2;
     /** The first version: absolute positions, runs interleaved with their bytes. */
@@ -54,6 +55,13 @@ final class UpdaterFormat {
      */
     static final int RUNS_INTERLEAVED = 0;
     static final int RUNS_IN_COLUMNS = 1;
+
+    /**
+     * Version 2's byte before a segment's literals: {@code 0} plain; {@code 1} with x86 call displacements turned
+     * into absolute addresses ({@link CallAddresses}).
+     */
+    static final int LITERALS_PLAIN = 0;
+    static final int LITERALS_CALLS_ABSOLUTE = 1;
     /** Largest source or target file either format accepts (1 TiB). */
     static final long MAX_FILE_SIZE = 1L << 40;
 

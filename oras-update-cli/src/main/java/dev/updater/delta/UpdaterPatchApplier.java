@@ -122,6 +122,7 @@ final class UpdaterPatchApplier {
         /** Version 2: where the previous step's source bytes ended, which positions are relative to. */
         private long previousEnd;
         private final DifferenceRunsReader runs;
+        private final byte[] literalChunk = new byte[1 << 16];
 
         Segments(OldFile old, Header header, InputStream body, OutputFile out, SourceCheck sourceCheck) {
             this.old = old;
@@ -171,10 +172,15 @@ final class UpdaterPatchApplier {
             } else {
                 runs.read(differences, (int) addTotal);
             }
+            boolean absoluteCalls = header.version() != UpdaterFormat.VERSION_1 && readLiteralsFilter();
             int consumed = 0;
             for (int i = 0; i < count; i++) {
                 consumed = addFromOld(oldPositions[i], (int) adds[i], consumed);
-                copyLiteral(copies[i]);
+                if (absoluteCalls) {
+                    CallAddresses.copyDecoded(body, copies[i], out, literalChunk);
+                } else {
+                    copyLiteral(copies[i]);
+                }
             }
         }
 
@@ -223,6 +229,17 @@ final class UpdaterPatchApplier {
                 throw new PatchException("patch segment totals do not match its steps");
             }
             return into;
+        }
+
+        /** Version 2's byte before the literals: true if their calls carry absolute addresses. */
+        private boolean readLiteralsFilter() throws IOException {
+            int filter = body.read();
+            return switch (filter) {
+                case UpdaterFormat.LITERALS_PLAIN -> false;
+                case UpdaterFormat.LITERALS_CALLS_ABSOLUTE -> true;
+                case -1 -> throw new PatchException("patch ends in the middle of a segment (truncated download?)");
+                default -> throw new PatchException("patch has literals under an unknown filter (" + filter + ")");
+            };
         }
 
         /** Source bytes plus difference bytes, computed in place in the output's buffer. */

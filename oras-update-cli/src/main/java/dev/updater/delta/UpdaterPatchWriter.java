@@ -110,6 +110,7 @@ final class UpdaterPatchWriter {
         private final byte[] newData;
         private final CompressedBlocks out;
         private final DifferenceRuns runs = new DifferenceRuns();
+        private final SegmentLiterals literals = new SegmentLiterals();
         private final int[] oldPositions = new int[UpdaterFormat.SEGMENT_STEPS];
         private final int[] adds = new int[UpdaterFormat.SEGMENT_STEPS];
         private final int[] copies = new int[UpdaterFormat.SEGMENT_STEPS];
@@ -191,12 +192,7 @@ final class UpdaterPatchWriter {
                 position += adds[i] + copies[i];
             }
             runs.write(differences, filled, out);
-            position = newPosition;
-            for (int i = 0; i < count; i++) {
-                position += adds[i];
-                out.writeLiteral(newData, position, copies[i]);
-                position += copies[i];
-            }
+            literals.write(newData, newPosition, adds, copies, count, out);
             newPosition = position;
             count = 0;
             addTotal = 0;

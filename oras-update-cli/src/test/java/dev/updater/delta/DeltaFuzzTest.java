@@ -195,6 +195,11 @@ class DeltaFuzzTest {
                 PatchFormat.UPDATER, "add up");
         assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), columns, body(2, 1L << 62, 1L << 62)),
                 PatchFormat.UPDATER, "add up");
+        // The byte before the literals: missing, or a filter no writer writes.
+        assertRejected(ourPatchWithBody(body(1, 0, 4, 0, 4), signed(0), new byte[] {0}), PatchFormat.UPDATER,
+                "ends in the middle");
+        assertRejected(ourPatchWithBody(body(1, 0, 4, 0, 4), signed(0), new byte[] {0, 9}), PatchFormat.UPDATER,
+                "unknown filter");
         // The body ends in the middle of the columns' literal bytes.
         assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), columns, body(1, 0, 4), new byte[] {1}),
                 PatchFormat.UPDATER, "ends in the middle");
