@@ -24,7 +24,16 @@ final class CallAddresses {
 
     /** Converts {@code bytes[offset, offset + length)}, the target's bytes from {@code position}, in place. */
     static void encode(byte[] bytes, int offset, int length, long position) {
-        convertComplete(bytes, offset, length, position, true);
+        convert(bytes, offset, length, length, position, true);
+    }
+
+    /**
+     * Converts the calls that start before {@code starts} (reading up to {@code length}) and returns where the
+     * conversion stopped: the bytes before it are converted for good, and a conversion of the bytes that follow
+     * starts there, as the conversion of the whole would.
+     */
+    static int encodeStarting(byte[] bytes, int offset, int starts, int length, long position) {
+        return convert(bytes, offset, starts, length, position, true);
     }
 
     /**
@@ -33,12 +42,12 @@ final class CallAddresses {
      * continues in the bytes that follow.
      */
     static int decode(byte[] bytes, int offset, int length, long position) {
-        return convertComplete(bytes, offset, length, position, false);
+        return convert(bytes, offset, length, length, position, false);
     }
 
-    private static int convertComplete(byte[] bytes, int offset, int length, long position, boolean encode) {
+    private static int convert(byte[] bytes, int offset, int starts, int length, long position, boolean encode) {
         int i = 0;
-        while (i + INSTRUCTION <= length) {
+        while (i < starts && i + INSTRUCTION <= length) {
             int at = offset + i;
             if ((bytes[at] & 0xff) != CALL) {
                 i++;

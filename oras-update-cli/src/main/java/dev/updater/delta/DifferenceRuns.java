@@ -27,19 +27,40 @@ final class DifferenceRuns {
 
     /** Writes the layout byte and the runs of {@code differences[0, length)} to {@code out}. */
     void write(byte[] differences, int length, OutputStream out) throws IOException {
+        encode(differences, length).writeTo(out);
+    }
+
+    /** The layout byte and the runs, in the smaller layout, with their estimated compressed size. */
+    record Encoded(byte[] bytes, int estimate) {
+        void writeTo(OutputStream out) throws IOException {
+            out.write(bytes);
+        }
+    }
+
+    /** As {@link #write}, into memory. */
+    Encoded encode(byte[] differences, int length) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int estimate = write(differences, length, out);
+        return new Encoded(out.toByteArray(), estimate);
+    }
+
+    private int write(byte[] differences, int length, ByteArrayOutputStream out) throws IOException {
         int runs = split(differences, length);
         if (runs > UpdaterFormat.MAX_SEGMENT_RUNS) {
             out.write(UpdaterFormat.RUNS_INTERLEAVED);
             writeInterleaved(differences, runs, out);
-            return;
+            return compressedSize(out);
         }
         interleaved.reset();
         columns.reset();
         writeInterleaved(differences, runs, interleaved);
         writeColumns(differences, runs, columns);
-        boolean columnsSmaller = compressedSize(columns) < compressedSize(interleaved);
+        int columnsSize = compressedSize(columns);
+        int interleavedSize = compressedSize(interleaved);
+        boolean columnsSmaller = columnsSize < interleavedSize;
         out.write(columnsSmaller ? UpdaterFormat.RUNS_IN_COLUMNS : UpdaterFormat.RUNS_INTERLEAVED);
         (columnsSmaller ? columns : interleaved).writeTo(out);
+        return Math.min(columnsSize, interleavedSize);
     }
 
     private int compressedSize(ByteArrayOutputStream layout) {

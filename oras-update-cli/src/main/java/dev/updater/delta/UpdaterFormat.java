@@ -62,6 +62,14 @@ final class UpdaterFormat {
      */
     static final int LITERALS_PLAIN = 0;
     static final int LITERALS_CALLS_ABSOLUTE = 1;
+
+    /**
+     * Version 2's byte before a segment's difference runs: {@code 0} the differences of the bytes; {@code 1} the
+     * differences of the bytes with their x86 calls' absolute addresses ({@link CallAddresses}, source and target
+     * each from its own position), which stay the same where only the callee moved.
+     */
+    static final int DIFFERENCES_PLAIN = 0;
+    static final int DIFFERENCES_CALLS_ABSOLUTE = 1;
     /** Largest source or target file either format accepts (1 TiB). */
     static final long MAX_FILE_SIZE = 1L << 40;
 

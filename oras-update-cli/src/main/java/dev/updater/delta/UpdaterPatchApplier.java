@@ -123,6 +123,9 @@ final class UpdaterPatchApplier {
         private long previousEnd;
         private final DifferenceRunsReader runs;
         private final byte[] literalChunk = new byte[1 << 16];
+        private static final int CALL_WINDOW = 1 << 16;
+        private final byte[] callSource = new byte[CALL_WINDOW + CallAddresses.INSTRUCTION];
+        private final byte[] callSum = new byte[CALL_WINDOW + 2 * CallAddresses.INSTRUCTION];
 
         Segments(OldFile old, Header header, InputStream body, OutputFile out, SourceCheck sourceCheck) {
             this.old = old;
@@ -167,15 +170,19 @@ final class UpdaterPatchApplier {
             if (differences.length < addTotal) {
                 differences = new byte[(int) addTotal];
             }
+            boolean absoluteCallDifferences = false;
             if (header.version() == UpdaterFormat.VERSION_1) {
                 runs.readInterleaved(differences, (int) addTotal);
             } else {
+                absoluteCallDifferences = readFilter("differences", UpdaterFormat.DIFFERENCES_CALLS_ABSOLUTE);
                 runs.read(differences, (int) addTotal);
             }
-            boolean absoluteCalls = header.version() != UpdaterFormat.VERSION_1 && readLiteralsFilter();
+            boolean absoluteCalls = header.version() != UpdaterFormat.VERSION_1
+                    && readFilter("literals", UpdaterFormat.LITERALS_CALLS_ABSOLUTE);
             int consumed = 0;
             for (int i = 0; i < count; i++) {
-                consumed = addFromOld(oldPositions[i], (int) adds[i], consumed);
+                consumed = absoluteCallDifferences ? addFromOldWithCalls(oldPositions[i], (int) adds[i], consumed)
+                        : addFromOld(oldPositions[i], (int) adds[i], consumed);
                 if (absoluteCalls) {
                     CallAddresses.copyDecoded(body, copies[i], out, literalChunk);
                 } else {
@@ -231,15 +238,51 @@ final class UpdaterPatchApplier {
             return into;
         }
 
-        /** Version 2's byte before the literals: true if their calls carry absolute addresses. */
-        private boolean readLiteralsFilter() throws IOException {
+        /** Version 2's byte before the differences or the literals: true if their calls carry absolute addresses. */
+        private boolean readFilter(String what, int absolute) throws IOException {
             int filter = body.read();
-            return switch (filter) {
-                case UpdaterFormat.LITERALS_PLAIN -> false;
-                case UpdaterFormat.LITERALS_CALLS_ABSOLUTE -> true;
-                case -1 -> throw new PatchException("patch ends in the middle of a segment (truncated download?)");
-                default -> throw new PatchException("patch has literals under an unknown filter (" + filter + ")");
-            };
+            if (filter < 0) {
+                throw new PatchException("patch ends in the middle of a segment (truncated download?)");
+            }
+            if (filter != 0 && filter != absolute) {
+                throw new PatchException("patch has " + what + " under an unknown filter (" + filter + ")");
+            }
+            return filter == absolute;
+        }
+
+        /**
+         * {@link #addFromOld} for differences of absolute call addresses: the source bytes' calls are converted
+         * (from their source positions), the differences added, and the sum's calls converted back (from their
+         * target positions), a window at a time; a call across a window's end waits for the next window.
+         */
+        private int addFromOldWithCalls(long position, int length, int consumed) throws IOException {
+            long target = out.written();
+            int done = 0;
+            int held = 0;
+            long emitted = 0;
+            while (done < length) {
+                int remaining = length - done;
+                boolean lastWindow = remaining <= CALL_WINDOW + CallAddresses.INSTRUCTION - 1;
+                int look = lastWindow ? remaining : CALL_WINDOW + CallAddresses.INSTRUCTION - 1;
+                old.read(position + done, callSource, 0, look);
+                int end = CallAddresses.encodeStarting(callSource, 0, lastWindow ? look : CALL_WINDOW, look,
+                        position + done);
+                if (lastWindow) {
+                    end = look;
+                }
+                for (int k = 0; k < end; k++) {
+                    callSum[held + k] = (byte) (callSource[k] + differences[consumed + done + k]);
+                }
+                int total = held + end;
+                int done2 = CallAddresses.decode(callSum, 0, total, target + emitted);
+                int emit = lastWindow ? total : done2;
+                out.write(callSum, 0, emit);
+                emitted += emit;
+                held = total - emit;
+                System.arraycopy(callSum, emit, callSum, 0, held);
+                done += end;
+            }
+            return consumed + length;
         }
 
         /** Source bytes plus difference bytes, computed in place in the output's buffer. */

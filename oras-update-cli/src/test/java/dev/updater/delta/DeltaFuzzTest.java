@@ -175,16 +175,18 @@ class DeltaFuzzTest {
         assertRejected(ourPatchWithBody(body(1, 10, 0, 10, 0), signed(-1)), PatchFormat.UPDATER, "outside");
         assertRejected(ourPatchWithBody(body(2, 10, 0, 5, 5, 0, 0), signed(0), signed(Long.MAX_VALUE >> 1)),
                 PatchFormat.UPDATER, "outside");
-        // The body ends before the runs' layout byte; a layout no writer writes.
+        // The body ends before the differences' filter byte; a filter or a runs layout no writer writes.
         assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0)), PatchFormat.UPDATER, "ends in the middle");
         assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), new byte[] {7}), PatchFormat.UPDATER,
+                "differences under an unknown filter");
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), new byte[] {0, 7}), PatchFormat.UPDATER,
                 "unknown layout");
         // Interleaved runs of zero length (would loop without progress).
-        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), new byte[] {0}, body(0, 0)),
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), new byte[] {0, 0}, body(0, 0)),
                 PatchFormat.UPDATER, "runs");
         // Columns: more runs than difference bytes; more than the limit (before allocating for them); an empty
         // run; lengths that do not add up to the segment's total; lengths that overflow when added.
-        byte[] columns = {UpdaterFormat.RUNS_IN_COLUMNS};
+        byte[] columns = {UpdaterFormat.DIFFERENCES_PLAIN, UpdaterFormat.RUNS_IN_COLUMNS};
         assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), columns, body(5)), PatchFormat.UPDATER,
                 "difference runs");
         assertRejected(ourPatchWithBody(body(1, 10_000, 0, 10_000, 0), signed(0), columns,
@@ -196,10 +198,10 @@ class DeltaFuzzTest {
         assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), columns, body(2, 1L << 62, 1L << 62)),
                 PatchFormat.UPDATER, "add up");
         // The byte before the literals: missing, or a filter no writer writes.
-        assertRejected(ourPatchWithBody(body(1, 0, 4, 0, 4), signed(0), new byte[] {0}), PatchFormat.UPDATER,
+        assertRejected(ourPatchWithBody(body(1, 0, 4, 0, 4), signed(0), new byte[] {0, 0}), PatchFormat.UPDATER,
                 "ends in the middle");
-        assertRejected(ourPatchWithBody(body(1, 0, 4, 0, 4), signed(0), new byte[] {0, 9}), PatchFormat.UPDATER,
-                "unknown filter");
+        assertRejected(ourPatchWithBody(body(1, 0, 4, 0, 4), signed(0), new byte[] {0, 0, 9}), PatchFormat.UPDATER,
+                "literals under an unknown filter");
         // The body ends in the middle of the columns' literal bytes.
         assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), columns, body(1, 0, 4), new byte[] {1}),
                 PatchFormat.UPDATER, "ends in the middle");
