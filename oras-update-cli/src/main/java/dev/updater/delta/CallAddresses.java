@@ -9,7 +9,7 @@ import java.io.InputStream;
  * byte is {@code 00} or {@code FF}) gets its displacement replaced by the target address, taken from the target
  * file's position modulo 2^25, as xz's x86 BCJ filter does. Calls to one function from many places then carry
  * the same four bytes, which zstd matches: the literals of esbuild 0.20.0 to 0.24.2 (6.7 MB of new code) compress
- * 4.8% smaller, biome 1.9's 7.9% smaller. The conversion keeps the top byte {@code 00}/{@code FF}, so the reverse
+ * 4.8% smaller, biome 1.9's 7.8% smaller. The conversion keeps the top byte {@code 00}/{@code FF}, so the reverse
  * finds exactly the converted calls again; it is a bijection on any bytes, so non-x86 literals survive it, and the
  * writer keeps it only for segments it makes smaller ({@link SegmentLiterals}).
  *

@@ -19,8 +19,8 @@ public enum PatchCompression {
 
     /**
      * Targets below this size get xz by default ({@link #forTarget}): their bodies are small, so xz's slower
-     * decoding costs a device milliseconds, and xz's patches are the smaller ones (pybricks firmware: 22,292
-     * against 23,913 bytes). From this size on, zstd: on biome 1.9 (28 MB) xz decoding was most of a 2.3 s apply.
+     * decoding costs a device milliseconds, and xz's patches are mostly the smaller ones (pybricks firmware:
+     * 20,644 against 21,393 bytes; jackson-databind 48,844 against 48,786). From this size on, zstd: on biome 1.9 (28 MB) xz decoding was most of a 2.3 s apply.
      */
     public static final long SMALL_TARGET = 3L << 20;
 

@@ -181,8 +181,8 @@ final class UpdaterPatchWriter {
                 PatchIo.writeVarint(out, copies[i]);
             }
             // Positions relative to where the previous step's source bytes ended: most steps continue close by.
-            // Against version 1's fixed-width absolute positions: the steps' share of the patch a third smaller
-            // with zstd (esbuild 0.23.1 to 0.24.0: 84 to 35 KB of 1.48 MB), and LZMA2 smaller too on the small pairs.
+            // Against version 1's fixed-width absolute positions: zstd patches 0.7% smaller on esbuild 0.23.1 to
+            // 0.24.0 (18,618 steps), 0.4% on biome; LZMA2 0.6% smaller on pybricks firmware.
             for (int i = 0; i < count; i++) {
                 PatchIo.writeSignedVarint(out, oldPositions[i] - previousEnd);
                 previousEnd = oldPositions[i] + (long) adds[i];
