@@ -11,7 +11,7 @@ import java.util.Locale;
 public enum PatchCompression {
     /**
      * zstd frames, the default for large targets: decodes about twenty times faster than xz (a device's apply time
-     * is its downtime), for patches 2-9% larger on the benchmark corpus.
+     * is its downtime), for patches 6-8% larger on the benchmark corpus (format version 2; biome 1.9: 3,711,078 against 3,433,220 bytes).
      */
     ZSTD(UpdaterFormat.COMPRESSION_ZSTD_BLOCKS),
     /** xz (LZMA2) streams, the default for small targets: the smallest patches, slow to decode on a device. */

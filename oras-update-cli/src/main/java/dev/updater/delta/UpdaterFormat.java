@@ -21,7 +21,7 @@ final class UpdaterFormat {
     static final int VERSION_1 = 1;
     /**
      * Compression ids. 1: a sequence of zstd frames, one per block (the default: decodes about twenty times faster
-     * than xz, for 7-9% larger patches on the corpus). 2: one xz stream (what earlier versions wrote; still
+     * than xz, for 6-8% larger patches on the corpus with format version 2). 2: one xz stream (what earlier versions wrote; still
      * applied). 3: a sequence of xz streams, one per block of {@link #XZ_BLOCK} body bytes, compressed in parallel.
      */
     static final int COMPRESSION_ZSTD_BLOCKS = 1;
