@@ -12,7 +12,9 @@
 #   Env: UPDATE (default: bin/update of this checkout), APPLY_JAVA_OPTS (default -Xmx32m, the apply heap cap),
 #        RUNS (default 3), REF_RUNS (default RUNS: runs of the references other than hdiffz, whose sizes do not
 #        change between runs; fewer saves an hour on a busy machine), TOOLS (default "update update-xz bsdiff xdelta3 zstd hdiffz": which rows to run;
-#        "update" is our default: a zstd body from 3 MiB of new file on, xz below; "update-xz" always xz).
+#        "update" is our default: a zstd body from 3 MiB of new file on, xz below; "update-xz" always xz),
+#        BASE_UPDATE (another build's bin/update, e.g. of main: its default row "update-base" runs interleaved with
+#        ours, every run, for a before/after comparison in one run; it is not a reference for the goals).
 # Columns: wall seconds, CPU seconds (user + system, from wait4: µs resolution, as hpatchz applies in milliseconds)
 # and peak RSS (GNU time). On a shared machine the CPU time is the steadier comparison.
 # After each pair, "goals" lines check issue #15's goals from that pair's medians: patch size against the smallest
@@ -29,6 +31,7 @@ fi
 corpus="${1:?usage: delta-bench.sh [--hdiffpatch DIR] CORPUS_DIR [PAIR_FILTER]}"
 filter="${2:-}"
 update="${UPDATE:-$here/bin/update}"
+base_update="${BASE_UPDATE:-}"
 apply_opts="${APPLY_JAVA_OPTS:--Xmx32m}"
 runs="${RUNS:-3}"
 ref_runs="${REF_RUNS:-$runs}"
@@ -58,6 +61,8 @@ run_tool() {
   case "$t" in
     update) measure "$m" "$update" diff "$old" "$new" "$p"
       UPDATE_JAVA_OPTS="$apply_opts" measure "$a" "$update" patch "$old" "$p" "$work/out" ;;
+    update-base) measure "$m" "$base_update" diff "$old" "$new" "$p"
+      UPDATE_JAVA_OPTS="$apply_opts" measure "$a" "$base_update" patch "$old" "$p" "$work/out" ;;
     update-xz) measure "$m" "$update" diff --compression xz "$old" "$new" "$p"
       UPDATE_JAVA_OPTS="$apply_opts" measure "$a" "$update" patch "$old" "$p" "$work/out" ;;
     bsdiff) measure "$m" bsdiff "$old" "$new" "$p"; measure "$a" bspatch "$old" "$work/out" "$p" ;;
@@ -75,7 +80,7 @@ run_tool() {
 
 label() {
   case "$1" in
-    update) echo "update (default)" ;; update-xz) echo "update --compression xz" ;;
+    update) echo "update (default)" ;; update-base) echo "base update (default)" ;; update-xz) echo "update --compression xz" ;;
     bsdiff) echo "Debian bsdiff 4.3" ;; xdelta3) echo "xdelta3 -9" ;; zstd) echo "zstd -19 --patch-from" ;;
     hdiffz) echo "hdiffz zstd / hpatchz" ;; hdiffz-bsd) echo "hdiffz -BSD / bspatch" ;;
   esac
@@ -96,7 +101,8 @@ row() { # row TOOL
 
 has() { [[ "$tools" == *" $1 "* ]]; }
 if has hdiffz; then tools="$tools hdiffz-bsd "; fi
-order=(); for t in update update-xz bsdiff xdelta3 zstd hdiffz hdiffz-bsd; do has "$t" && order+=("$t"); done
+if [[ -n "$base_update" ]]; then tools="$tools update-base "; fi
+order=(); for t in update update-base update-xz bsdiff xdelta3 zstd hdiffz hdiffz-bsd; do has "$t" && order+=("$t"); done
 
 echo "# delta-bench $(date -u '+%F %T') UTC on $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# update: $update; apply JVM options: $apply_opts; median of $runs interleaved runs ($ref_runs for references"
@@ -122,7 +128,7 @@ for pair in "$corpus"/pairs/*/; do
   for ((r = 0; r < runs; r++)); do
     for t in "${order[@]}"; do
       # ours and HDiffPatch's zstd row feed the time goals: every run; the other references REF_RUNS times
-      if [[ $r -lt $ref_runs || "$t" == update || "$t" == hdiffz ]]; then run_tool "$t"; fi
+      if [[ $r -lt $ref_runs || "$t" == update || "$t" == update-base || "$t" == hdiffz ]]; then run_tool "$t"; fi
     done
   done
   best=""; best_tool=""

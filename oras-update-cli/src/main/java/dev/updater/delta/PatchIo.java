@@ -16,6 +16,17 @@ final class PatchIo {
         out.write((int) value);
     }
 
+    /** A signed value as a zigzag varint: small magnitudes of either sign take one byte. */
+    static void writeSignedVarint(OutputStream out, long value) throws IOException {
+        writeVarint(out, (value << 1) ^ (value >> 63));
+    }
+
+    /** A value written by {@link #writeSignedVarint}: at most 63 bits of magnitude and sign. */
+    static long readSignedVarint(InputStream in, String what) throws IOException {
+        long zigzag = readVarint(in, what);
+        return (zigzag >>> 1) ^ -(zigzag & 1);
+    }
+
     /** A non-negative varint of at most 9 bytes (63 bits); anything longer is corruption. */
     static long readVarint(InputStream in, String what) throws IOException {
         long value = 0;

@@ -19,7 +19,8 @@ import org.tukaani.xz.XZInputStream;
 final class UpdaterPatchApplier {
     private UpdaterPatchApplier() {}
 
-    record Header(int compression, long sourceSize, long targetSize, byte[] sourceSha256, byte[] targetSha256) {}
+    record Header(int version, int compression, long sourceSize, long targetSize, byte[] sourceSha256,
+            byte[] targetSha256) {}
 
     static Header readHeader(InputStream patch) throws IOException {
         byte[] header = new byte[HEADER_SIZE];
@@ -28,9 +29,10 @@ final class UpdaterPatchApplier {
             throw new PatchException("not an updater patch (bad magic; a bsdiff patch starts with BSDIFF40)");
         }
         PatchIo.readFully(patch, header, 8, HEADER_SIZE - 8, "the header");
-        if (header[8] != UpdaterFormat.VERSION) {
+        if (header[8] != UpdaterFormat.VERSION && header[8] != UpdaterFormat.VERSION_1) {
             throw new PatchException("patch format version " + (header[8] & 0xff) + " is not supported (this client "
-                    + "applies version " + UpdaterFormat.VERSION + "): fetch the full payload instead");
+                    + "applies versions " + UpdaterFormat.VERSION_1 + " and " + UpdaterFormat.VERSION
+                    + "): fetch the full payload instead");
         }
         if (header[9] != UpdaterFormat.COMPRESSION_ZSTD_BLOCKS && header[9] != UpdaterFormat.COMPRESSION_XZ
                 && header[9] != UpdaterFormat.COMPRESSION_XZ_BLOCKS) {
@@ -50,7 +52,7 @@ final class UpdaterPatchApplier {
             throw new PatchException("patch header declares impossible sizes (source " + sourceSize + ", target "
                     + targetSize + " bytes)");
         }
-        return new Header(header[9], sourceSize, targetSize, Arrays.copyOfRange(header, 32, 64),
+        return new Header(header[8], header[9], sourceSize, targetSize, Arrays.copyOfRange(header, 32, 64),
                 Arrays.copyOfRange(header, 64, 96));
     }
 
@@ -117,6 +119,13 @@ final class UpdaterPatchApplier {
         private long[] copies = new long[0];
         private long[] oldPositions = new long[0];
         private byte[] differences = new byte[0];
+        /** Version 2: where the previous step's source bytes ended, which positions are relative to. */
+        private long previousEnd;
+        private final DifferenceRunsReader runs;
+        private final byte[] literalChunk = new byte[1 << 16];
+        private static final int CALL_WINDOW = 1 << 16;
+        private final byte[] callSource = new byte[CALL_WINDOW + CallAddresses.INSTRUCTION];
+        private final byte[] callSum = new byte[CALL_WINDOW + 2 * CallAddresses.INSTRUCTION];
 
         Segments(OldFile old, Header header, InputStream body, OutputFile out, SourceCheck sourceCheck) {
             this.old = old;
@@ -124,6 +133,7 @@ final class UpdaterPatchApplier {
             this.body = body;
             this.out = out;
             this.sourceCheck = sourceCheck;
+            this.runs = new DifferenceRunsReader(body);
         }
 
         void applyAll() throws IOException {
@@ -157,11 +167,27 @@ final class UpdaterPatchApplier {
                         + header.targetSize() + " bytes");
             }
             readSteps(count, addTotal, copyTotal);
-            readRuns((int) addTotal);
+            if (differences.length < addTotal) {
+                differences = new byte[(int) addTotal];
+            }
+            boolean absoluteCallDifferences = false;
+            if (header.version() == UpdaterFormat.VERSION_1) {
+                runs.readInterleaved(differences, (int) addTotal);
+            } else {
+                absoluteCallDifferences = readFilter("differences", UpdaterFormat.DIFFERENCES_CALLS_ABSOLUTE);
+                runs.read(differences, (int) addTotal);
+            }
+            boolean absoluteCalls = header.version() != UpdaterFormat.VERSION_1
+                    && readFilter("literals", UpdaterFormat.LITERALS_CALLS_ABSOLUTE);
             int consumed = 0;
             for (int i = 0; i < count; i++) {
-                consumed = addFromOld(oldPositions[i], (int) adds[i], consumed);
-                copyLiteral(copies[i]);
+                consumed = absoluteCallDifferences ? addFromOldWithCalls(oldPositions[i], (int) adds[i], consumed)
+                        : addFromOld(oldPositions[i], (int) adds[i], consumed);
+                if (absoluteCalls) {
+                    CallAddresses.copyDecoded(body, copies[i], out, literalChunk);
+                } else {
+                    copyLiteral(copies[i]);
+                }
             }
         }
 
@@ -178,13 +204,20 @@ final class UpdaterPatchApplier {
                 if (adds[i] == 0 && copies[i] == 0) {
                     throw new PatchException("patch has an empty step");
                 }
-                PatchIo.readFully(body, position8, 0, 8, "source positions");
-                long position = PatchIo.readLongBigEndian(position8, 0);
+                long position;
+                if (header.version() == UpdaterFormat.VERSION_1) {
+                    PatchIo.readFully(body, position8, 0, 8, "source positions");
+                    position = PatchIo.readLongBigEndian(position8, 0);
+                } else {
+                    // previousEnd is within the source (at most 2^40) and the offset within 2^62: no overflow.
+                    position = previousEnd + PatchIo.readSignedVarint(body, "source positions");
+                }
                 if (position < 0 || position > header.sourceSize() - adds[i]) {
                     throw new PatchException("patch step reads source bytes [" + position + ", +" + adds[i]
                             + ") outside the " + header.sourceSize() + "-byte source");
                 }
                 oldPositions[i] = position;
+                previousEnd = position + adds[i];
             }
         }
 
@@ -205,23 +238,51 @@ final class UpdaterPatchApplier {
             return into;
         }
 
-        private void readRuns(int addTotal) throws IOException {
-            if (differences.length < addTotal) {
-                differences = new byte[addTotal];
+        /** Version 2's byte before the differences or the literals: true if their calls carry absolute addresses. */
+        private boolean readFilter(String what, int absolute) throws IOException {
+            int filter = body.read();
+            if (filter < 0) {
+                throw new PatchException("patch ends in the middle of a segment (truncated download?)");
             }
-            int filled = 0;
-            while (filled < addTotal) {
-                long zeros = PatchIo.readVarint(body, "difference runs");
-                long literals = PatchIo.readVarint(body, "difference runs");
-                long remaining = addTotal - filled;
-                if (zeros > remaining || literals > remaining - zeros || zeros + literals == 0) {
-                    throw new PatchException("patch difference runs do not add up to their segment's total");
+            if (filter != 0 && filter != absolute) {
+                throw new PatchException("patch has " + what + " under an unknown filter (" + filter + ")");
+            }
+            return filter == absolute;
+        }
+
+        /**
+         * {@link #addFromOld} for differences of absolute call addresses: the source bytes' calls are converted
+         * (from their source positions), the differences added, and the sum's calls converted back (from their
+         * target positions), a window at a time; a call across a window's end waits for the next window.
+         */
+        private int addFromOldWithCalls(long position, int length, int consumed) throws IOException {
+            long target = out.written();
+            int done = 0;
+            int held = 0;
+            long emitted = 0;
+            while (done < length) {
+                int remaining = length - done;
+                boolean lastWindow = remaining <= CALL_WINDOW + CallAddresses.INSTRUCTION - 1;
+                int look = lastWindow ? remaining : CALL_WINDOW + CallAddresses.INSTRUCTION - 1;
+                old.read(position + done, callSource, 0, look);
+                int end = CallAddresses.encodeStarting(callSource, 0, lastWindow ? look : CALL_WINDOW, look,
+                        position + done);
+                if (lastWindow) {
+                    end = look;
                 }
-                Arrays.fill(differences, filled, filled + (int) zeros, (byte) 0);
-                filled += (int) zeros;
-                PatchIo.readFully(body, differences, filled, (int) literals, "difference bytes");
-                filled += (int) literals;
+                for (int k = 0; k < end; k++) {
+                    callSum[held + k] = (byte) (callSource[k] + differences[consumed + done + k]);
+                }
+                int total = held + end;
+                int done2 = CallAddresses.decode(callSum, 0, total, target + emitted);
+                int emit = lastWindow ? total : done2;
+                out.write(callSum, 0, emit);
+                emitted += emit;
+                held = total - emit;
+                System.arraycopy(callSum, emit, callSum, 0, held);
+                done += end;
             }
+            return consumed + length;
         }
 
         /** Source bytes plus difference bytes, computed in place in the output's buffer. */

@@ -136,31 +136,75 @@ class DeltaFuzzTest {
         assertRejected(longStreams, PatchFormat.BSDIFF40, "longer than");
     }
 
+    /** Version 1 (absolute 8-byte positions, interleaved runs), which clients still apply. */
     @Test
-    void hostileBodiesAreRejected() throws IOException {
+    void hostileVersion1BodiesAreRejected() throws IOException {
         // A segment asking for a 1 GiB difference buffer.
-        assertRejected(ourPatchWithBody(body(1, 1L << 30, 0)), PatchFormat.UPDATER, "limit");
+        assertRejected(ourVersion1PatchWithBody(body(1, 1L << 30, 0)), PatchFormat.UPDATER, "limit");
         // A step reading past the end of the source file.
-        assertRejected(ourPatchWithBody(body(1, 10, 0, 10, 0), position(1L << 20)), PatchFormat.UPDATER, "outside");
+        assertRejected(ourVersion1PatchWithBody(body(1, 10, 0, 10, 0), position(1L << 20)), PatchFormat.UPDATER, "outside");
         // A step position that overflows when its length is added.
-        assertRejected(ourPatchWithBody(body(1, 10, 0, 10, 0), position(Long.MAX_VALUE - 3)), PatchFormat.UPDATER,
+        assertRejected(ourVersion1PatchWithBody(body(1, 10, 0, 10, 0), position(Long.MAX_VALUE - 3)), PatchFormat.UPDATER,
                 "outside");
         // A step producing nothing (would loop without progress).
-        assertRejected(ourPatchWithBody(body(1, 0, 0, 0, 0), position(0)), PatchFormat.UPDATER, "empty step");
+        assertRejected(ourVersion1PatchWithBody(body(1, 0, 0, 0, 0), position(0)), PatchFormat.UPDATER, "empty step");
         // Step lengths that do not add up to the segment's totals.
-        assertRejected(ourPatchWithBody(body(2, 4, 0, 1, 1, 0, 0), position(0), position(0)), PatchFormat.UPDATER,
+        assertRejected(ourVersion1PatchWithBody(body(2, 4, 0, 1, 1, 0, 0), position(0), position(0)), PatchFormat.UPDATER,
                 "totals");
         // Difference runs of zero length (would loop without progress).
-        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), position(0), body(0, 0)), PatchFormat.UPDATER, "runs");
+        assertRejected(ourVersion1PatchWithBody(body(1, 4, 0, 4, 0), position(0), body(0, 0)), PatchFormat.UPDATER, "runs");
         // Difference runs whose lengths overflow when added.
-        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), position(0), body((1L << 62) + 5, 1L << 62)),
+        assertRejected(ourVersion1PatchWithBody(body(1, 4, 0, 4, 0), position(0), body((1L << 62) + 5, 1L << 62)),
                 PatchFormat.UPDATER, "runs");
         // More output than the header promised.
-        assertRejected(ourPatchWithBody(body(1, 0, (long) newData.length + 1)), PatchFormat.UPDATER, "past");
+        assertRejected(ourVersion1PatchWithBody(body(1, 0, (long) newData.length + 1)), PatchFormat.UPDATER, "past");
         // The body ends before the promised target is complete.
-        assertRejected(ourPatchWithBody(body(0)), PatchFormat.UPDATER, "ends after");
+        assertRejected(ourVersion1PatchWithBody(body(0)), PatchFormat.UPDATER, "ends after");
         // The body ends in the middle of a segment.
-        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0)), PatchFormat.UPDATER, "ends in the middle");
+        assertRejected(ourVersion1PatchWithBody(body(1, 4, 0, 4, 0)), PatchFormat.UPDATER, "ends in the middle");
+    }
+
+    /** Version 2, what the writer writes: relative positions, a layout byte before the runs. */
+    @Test
+    void hostileVersion2BodiesAreRejected() throws IOException {
+        assertEquals(UpdaterFormat.VERSION, ours[8]);
+        // A segment asking for a 1 GiB difference buffer.
+        assertRejected(ourPatchWithBody(body(1, 1L << 30, 0)), PatchFormat.UPDATER, "limit");
+        // A relative position past the end of the source, before its start, and one that overflows.
+        assertRejected(ourPatchWithBody(body(1, 10, 0, 10, 0), signed(1L << 20)), PatchFormat.UPDATER, "outside");
+        assertRejected(ourPatchWithBody(body(1, 10, 0, 10, 0), signed(-1)), PatchFormat.UPDATER, "outside");
+        assertRejected(ourPatchWithBody(body(2, 10, 0, 5, 5, 0, 0), signed(0), signed(Long.MAX_VALUE >> 1)),
+                PatchFormat.UPDATER, "outside");
+        // The body ends before the differences' filter byte; a filter or a runs layout no writer writes.
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0)), PatchFormat.UPDATER, "ends in the middle");
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), new byte[] {7}), PatchFormat.UPDATER,
+                "differences under an unknown filter");
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), new byte[] {0, 7}), PatchFormat.UPDATER,
+                "unknown layout");
+        // Interleaved runs of zero length (would loop without progress).
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), new byte[] {0, 0}, body(0, 0)),
+                PatchFormat.UPDATER, "runs");
+        // Columns: more runs than difference bytes; more than the limit (before allocating for them); an empty
+        // run; lengths that do not add up to the segment's total; lengths that overflow when added.
+        byte[] columns = {UpdaterFormat.DIFFERENCES_PLAIN, UpdaterFormat.RUNS_IN_COLUMNS};
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), columns, body(5)), PatchFormat.UPDATER,
+                "difference runs");
+        assertRejected(ourPatchWithBody(body(1, 10_000, 0, 10_000, 0), signed(0), columns,
+                body(UpdaterFormat.MAX_SEGMENT_RUNS + 1)), PatchFormat.UPDATER, "limit");
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), columns, body(2, 0, 4, 0, 0)),
+                PatchFormat.UPDATER, "empty difference run");
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), columns, body(1, 2, 1)),
+                PatchFormat.UPDATER, "add up");
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), columns, body(2, 1L << 62, 1L << 62)),
+                PatchFormat.UPDATER, "add up");
+        // The byte before the literals: missing, or a filter no writer writes.
+        assertRejected(ourPatchWithBody(body(1, 0, 4, 0, 4), signed(0), new byte[] {0, 0}), PatchFormat.UPDATER,
+                "ends in the middle");
+        assertRejected(ourPatchWithBody(body(1, 0, 4, 0, 4), signed(0), new byte[] {0, 0, 9}), PatchFormat.UPDATER,
+                "literals under an unknown filter");
+        // The body ends in the middle of the columns' literal bytes.
+        assertRejected(ourPatchWithBody(body(1, 4, 0, 4, 0), signed(0), columns, body(1, 0, 4), new byte[] {1}),
+                PatchFormat.UPDATER, "ends in the middle");
     }
 
     @Test
@@ -216,6 +260,20 @@ class DeltaFuzzTest {
         byte[] b = new byte[8];
         PatchIo.writeLongBigEndian(b, 0, value);
         return b;
+    }
+
+    /** A step's source position in version 2: a zigzag varint relative to the previous step's end. */
+    private static byte[] signed(long value) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        PatchIo.writeSignedVarint(b, value);
+        return b.toByteArray();
+    }
+
+    /** {@link #ourPatchWithBody}, with the header's format version set to 1. */
+    private static byte[] ourVersion1PatchWithBody(byte[]... parts) throws IOException {
+        byte[] patch = ourPatchWithBody(parts);
+        patch[8] = UpdaterFormat.VERSION_1;
+        return patch;
     }
 
     /** Our header for the test's old/new pair (valid digests) over a hand-made, properly compressed body. */
