@@ -62,9 +62,11 @@ final class PatchCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         var out = spec.commandLine().getOut();
-        output.say(out, String.format(Locale.ROOT, "%s: %d bytes written from a %s patch in %.1f s%s",
-                newFile, Files.size(newFile), format.name().toLowerCase(Locale.ROOT), seconds,
-                format == PatchFormat.UPDATER ? ", source and target SHA-256 verified" : ""));
+        // Concatenation, not String.format: formatting a decimal loads the locale providers, 15 ms of a device's
+        // apply that nothing else in it needs.
+        output.say(out, newFile + ": " + Files.size(newFile) + " bytes written from a "
+                + format.name().toLowerCase(Locale.ROOT) + " patch in " + Math.round(seconds * 10) / 10.0 + " s"
+                + (format == PatchFormat.UPDATER ? ", source and target SHA-256 verified" : ""));
         com.fasterxml.jackson.databind.node.ObjectNode n = dev.updater.schema.Json.object();
         n.put("output", newFile.toAbsolutePath().toString());
         n.put("format", format.name().toLowerCase(Locale.ROOT));
