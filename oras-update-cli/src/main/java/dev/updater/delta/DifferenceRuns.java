@@ -20,8 +20,15 @@ import io.airlift.compress.zstd.ZstdCompressor;
 final class DifferenceRuns {
     private final ZstdCompressor estimator = new ZstdCompressor();
     private byte[] estimate = new byte[0];
-    private final ByteArrayOutputStream interleaved = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream columns = new ByteArrayOutputStream();
+    private final Layout interleaved = new Layout();
+    private final Layout columns = new Layout();
+
+    /** A layout being written, whose bytes the estimate reads in place: no copy of a segment's runs per estimate. */
+    private static final class Layout extends ByteArrayOutputStream {
+        byte[] buffer() {
+            return buf;
+        }
+    }
     private int[] zeros = new int[1024];
     private int[] literals = new int[1024];
 
@@ -39,7 +46,8 @@ final class DifferenceRuns {
 
     /** As {@link #write}, into memory. */
     Encoded encode(byte[] differences, int length) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // sized for the runs at once (their bytes, a layout byte and the counts): no copies while it grows
+        ByteArrayOutputStream out = new ByteArrayOutputStream(length + (length >>> 6) + 64);
         int estimate = write(differences, length, out);
         return new Encoded(out.toByteArray(), estimate);
     }
@@ -47,9 +55,11 @@ final class DifferenceRuns {
     private int write(byte[] differences, int length, ByteArrayOutputStream out) throws IOException {
         int runs = split(differences, length);
         if (runs > UpdaterFormat.MAX_SEGMENT_RUNS) {
-            out.write(UpdaterFormat.RUNS_INTERLEAVED);
-            writeInterleaved(differences, runs, out);
-            return compressedSize(out);
+            interleaved.reset();
+            interleaved.write(UpdaterFormat.RUNS_INTERLEAVED);
+            writeInterleaved(differences, runs, interleaved);
+            interleaved.writeTo(out);
+            return compressedSize(interleaved);
         }
         interleaved.reset();
         columns.reset();
@@ -63,13 +73,12 @@ final class DifferenceRuns {
         return Math.min(columnsSize, interleavedSize);
     }
 
-    private int compressedSize(ByteArrayOutputStream layout) {
-        byte[] bytes = layout.toByteArray();
-        int bound = estimator.maxCompressedLength(bytes.length);
+    private int compressedSize(Layout layout) {
+        int bound = estimator.maxCompressedLength(layout.size());
         if (estimate.length < bound) {
             estimate = new byte[bound];
         }
-        return estimator.compress(bytes, 0, bytes.length, estimate, 0, estimate.length);
+        return estimator.compress(layout.buffer(), 0, layout.size(), estimate, 0, estimate.length);
     }
 
     /** Finds the runs: {@code zeros[i]} zero bytes, then {@code literals[i]} non-zero ones; returns their count. */
