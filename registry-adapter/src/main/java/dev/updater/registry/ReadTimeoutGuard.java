@@ -1,6 +1,6 @@
 package dev.updater.registry;
 
-import java.io.FilterInputStream;
+import dev.updater.registry.io.OneReadPathStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -13,7 +13,7 @@ import java.net.SocketTimeoutException;
  * trickle is therefore noticed at most one read timeout after its window ends (a read returns within that time,
  * with data or with the timeout).
  */
-public final class ReadTimeoutGuard extends FilterInputStream {
+public final class ReadTimeoutGuard extends OneReadPathStream {
     private final long stallMillis;
     private final MinimumThroughput minimum;
     private long bytesRead;
@@ -25,13 +25,6 @@ public final class ReadTimeoutGuard extends FilterInputStream {
         super(in);
         this.stallMillis = stallMillis;
         this.minimum = minimum;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -54,17 +47,5 @@ public final class ReadTimeoutGuard extends FilterInputStream {
             windowStartBytes = bytesRead;
         }
         return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] scratch = new byte[(int) Math.min(Math.max(n, 0), 1 << 16)];
-        long skipped = 0;
-        while (skipped < n) {
-            int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
-            if (r < 0) break;
-            skipped += r;
-        }
-        return skipped;
     }
 }

@@ -1,6 +1,6 @@
 package dev.updater.registry;
 
-import java.io.FilterInputStream;
+import dev.updater.registry.io.OneReadPathStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * {@link MinimumThroughput} asks for arrive in one of its windows, the stream is closed under the blocked reader,
  * whose read then fails and is retried like any broken connection.
  */
-public final class StallGuard extends FilterInputStream {
+public final class StallGuard extends OneReadPathStream {
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stall-guard");
         t.setDaemon(true);
@@ -70,13 +70,6 @@ public final class StallGuard extends FilterInputStream {
         } catch (IOException ignored) {
             // the reader sees the failure
         }
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

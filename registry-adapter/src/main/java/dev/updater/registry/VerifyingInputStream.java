@@ -1,7 +1,7 @@
 package dev.updater.registry;
 
 import dev.updater.schema.Digest;
-import java.io.FilterInputStream;
+import dev.updater.registry.io.OneReadPathStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -11,7 +11,7 @@ import java.security.MessageDigest;
  * fill a disk); at the end of the stream both the length and the digest must match, or the read that reached the end
  * throws {@link DigestMismatchException}. The caller therefore only sees a normal end of stream for good content.
  */
-public final class VerifyingInputStream extends FilterInputStream {
+public final class VerifyingInputStream extends OneReadPathStream {
     private final Digest expected;
     private final long expectedSize;
     private final String what;
@@ -35,13 +35,6 @@ public final class VerifyingInputStream extends FilterInputStream {
         this.what = what;
         this.sha256 = hashedPrefix;
         this.count = offset;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -72,23 +65,6 @@ public final class VerifyingInputStream extends FilterInputStream {
             throw new DigestMismatchException(what, expected, actual.toString());
         }
         verified = true;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] buf = new byte[8192];
-        long skipped = 0;
-        while (skipped < n) {
-            int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
-            if (r < 0) break;
-            skipped += r;
-        }
-        return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
     }
 
     public long bytesRead() {

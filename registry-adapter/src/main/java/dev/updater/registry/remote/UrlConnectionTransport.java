@@ -5,7 +5,7 @@ import dev.updater.registry.ReadTimeoutGuard;
 import dev.updater.registry.RegistryProtocolException;
 import dev.updater.schema.UntrustedText;
 import java.io.EOFException;
-import java.io.FilterInputStream;
+import dev.updater.registry.io.OneReadPathStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -217,20 +217,13 @@ final class UrlConnectionTransport {
     }
 
     /** A body of a declared length: an end of stream before it is a broken connection. */
-    private static final class WholeBody extends FilterInputStream {
+    private static final class WholeBody extends OneReadPathStream {
         private final long length;
         private long read;
 
         WholeBody(InputStream in, long length) {
             super(in);
             this.length = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -242,18 +235,6 @@ final class UrlConnectionTransport {
                         + " bytes its Content-Length declared");
             }
             return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] scratch = new byte[(int) Math.min(Math.max(n, 0), 1 << 16)];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
-                if (r < 0) break;
-                skipped += r;
-            }
-            return skipped;
         }
     }
 }
