@@ -10,8 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,20 +21,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * left half-drawn — a bar that wrapped or did not clear would leave a line per redraw.
  */
 class ProgressUnderTmuxTest {
-    static LocalRegistry registry;
+    @RegisterExtension
+    static final LocalRegistry.PerClass registry = LocalRegistry.perClass();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        registry = LocalRegistry.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
 
     @ParameterizedTest
     @ValueSource(ints = {80, 120})

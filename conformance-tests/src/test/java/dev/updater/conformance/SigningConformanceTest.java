@@ -11,28 +11,18 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged CLI signs and verifies with the key password from the environment, as CI and devices use it. */
 class SigningConformanceTest {
     private static final String PASSWORD = "correct horse battery staple";
     private static final Map<String, String> WITH_PASSWORD = Map.of("UPDATE_PASSWORD", PASSWORD);
-    static LocalRegistry registry;
+    @RegisterExtension
+    static final LocalRegistry.PerClass registry = LocalRegistry.perClass();
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        registry = LocalRegistry.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
 
     private static Cli.Result ok(Cli.Result r) {
         assertEquals(0, r.exitCode(), r::toString);

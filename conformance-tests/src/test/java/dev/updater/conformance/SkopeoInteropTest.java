@@ -14,27 +14,17 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The built CLI against a real registry and the real skopeo: our releases are plain OCI to other tools. */
 class SkopeoInteropTest {
-    static LocalRegistry registry;
+    @RegisterExtension
+    static final LocalRegistry.PerClass registry = LocalRegistry.perClass();
     static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        registry = LocalRegistry.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
 
     private static JsonNode ok(Cli.Result r) throws Exception {
         assertEquals(0, r.exitCode(), r::toString);

@@ -23,26 +23,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Publish and pull through a real distribution registry, in-process CLI. */
 class RegistryRoundTripTest {
-    static LocalRegistry registry;
+    @RegisterExtension
+    static final LocalRegistry.PerClass registry = LocalRegistry.perClass();
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        registry = LocalRegistry.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
 
     private String repo(String name) {
         return registry.hostPort() + "/test/" + name;

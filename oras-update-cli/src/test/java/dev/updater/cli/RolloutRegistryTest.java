@@ -29,9 +29,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,20 +42,11 @@ class RolloutRegistryTest {
     private static final int FLEET = 200;
     /** Devices asked again after each attack (a sample keeps the test quick; both statuses are in it). */
     private static final int SAMPLE = 50;
-    static LocalRegistry registry;
+    @RegisterExtension
+    static final LocalRegistry.PerClass registry = LocalRegistry.perClass();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        registry = LocalRegistry.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
 
     static CliRunner.Result ok(String... args) {
         CliRunner.Result r = CliRunner.run(args);

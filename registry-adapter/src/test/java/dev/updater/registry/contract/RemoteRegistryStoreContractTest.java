@@ -4,23 +4,13 @@ import dev.updater.registry.ReleaseStore;
 import dev.updater.registry.ReleaseStores;
 import dev.updater.registry.StoreReference;
 import dev.updater.registry.testing.LocalRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The {@link ReleaseStore} contract on a real registry (CNCF distribution), one repository per test. */
 class RemoteRegistryStoreContractTest extends ReleaseStoreContract {
-    static LocalRegistry registry;
+    @RegisterExtension
+    static final LocalRegistry.PerClass registry = LocalRegistry.perClass();
     private static int repositories;
-
-    @BeforeAll
-    static void start() {
-        registry = LocalRegistry.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (registry != null) registry.close();
-    }
 
     @Override
     ReleaseStore openEmpty(String name) {

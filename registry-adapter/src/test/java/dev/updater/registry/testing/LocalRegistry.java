@@ -12,12 +12,63 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real CNCF distribution registry (Debian's {@code docker-registry}) on a free 127.0.0.1 port with its storage in a
  * fresh temp directory; stopped and deleted on close. {@code extraConfig} is YAML appended to the config (auth).
  */
 public final class LocalRegistry implements AutoCloseable {
+    /**
+     * One plain registry for a whole test class: {@code @RegisterExtension static final LocalRegistry.PerClass
+     * registry = LocalRegistry.perClass();} starts it before the class's {@code @BeforeAll} methods and stops it
+     * after its {@code @AfterAll} ones.
+     */
+    public static PerClass perClass() {
+        return new PerClass();
+    }
+
+    /** See {@link #perClass()}; the accessors are the registry's, valid while the class runs. */
+    public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+        private LocalRegistry registry;
+
+        private PerClass() {}
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            registry = start();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            if (registry != null) {
+                registry.close();
+            }
+        }
+
+        public int port() {
+            return registry.port();
+        }
+
+        public String hostPort() {
+            return registry.hostPort();
+        }
+
+        public Path storageRoot() {
+            return registry.storageRoot();
+        }
+
+        public Path blobFile(String digest) {
+            return registry.blobFile(digest);
+        }
+
+        public Path workDir() {
+            return registry.workDir();
+        }
+    }
+
     private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
     private final Process process;
     private final Path workDir;
