@@ -3,7 +3,6 @@ package dev.updater.delta;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
-import com.github.luben.zstd.util.Native;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -13,7 +12,8 @@ import java.util.Locale;
  * zstd for patch bodies (compression 1). Writing needs zstd-jni's native library (bundled for the usual platforms;
  * a publisher runs on one). Applying uses it too when it loads, and otherwise aircompressor's pure-Java decoder, so
  * a device on a platform without the native library (or with a {@code noexec} temporary directory, where zstd-jni
- * unpacks it) still applies zstd patches. {@code -Dupdate.zstd.decoder=java} forces the pure-Java decoder.
+ * unpacks it) still applies zstd patches. {@link ZstdLibrary} loads the library, from the user's cache after the
+ * first time. {@code -Dupdate.zstd.decoder=java} forces the pure-Java decoder.
  * Either decoder reads the body through {@link ZstdFrames}, which refuses a frame asking for a window over the limit
  * before the decoder allocates it.
  */
@@ -25,18 +25,8 @@ final class ZstdCodec {
 
     private static final class Loaded {
         /** Why the native library did not load; empty when it did. */
-        static final java.util.Optional<Throwable> FAILURE = load();
+        static final java.util.Optional<Throwable> FAILURE = ZstdLibrary.load();
         static final boolean NATIVE = FAILURE.isEmpty();
-
-        private static java.util.Optional<Throwable> load() {
-            try {
-                Native.load();
-                return Native.isLoaded() ? java.util.Optional.empty()
-                        : java.util.Optional.of(new UnsatisfiedLinkError("zstd-jni reports it is not loaded"));
-            } catch (LinkageError | RuntimeException e) {
-                return java.util.Optional.of(e);
-            }
-        }
     }
 
     /** The decoder this JVM uses: native if zstd-jni loads (and it was not turned off), else pure Java. */
