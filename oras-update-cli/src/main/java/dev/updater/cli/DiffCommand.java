@@ -57,7 +57,7 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--compression", paramLabel = "C", defaultValue = "auto",
             description = "Body compression of an updater patch: auto (default: xz if NEW is under 3 MiB, where it "
                     + "is smaller and still quick to apply; zstd from there), zstd (applies about twenty times "
-                    + "faster) or xz (2-9% smaller, slow to apply).")
+                    + "faster) or xz (2-9%% smaller, slow to apply).")
     String compression;
 
     @Override

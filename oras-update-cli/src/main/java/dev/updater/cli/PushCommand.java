@@ -146,7 +146,7 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--delta-compression", paramLabel = "C", defaultValue = "auto",
             description = "Compression of the patches' bodies: auto (default: xz for targets under 3 MiB, where it "
                     + "is smaller and still quick to apply; zstd from there), zstd (applies about twenty times "
-                    + "faster on a device) or xz (patches 2-9% smaller, slow to apply). --json says which each "
+                    + "faster on a device) or xz (patches 2-9%% smaller, slow to apply). --json says which each "
                     + "patch has.")
     String deltaCompression;
 

@@ -9,6 +9,33 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class MainCommandLineTest {
+    /**
+     * picocli formats descriptions as format strings: a lone {@code %} makes it print a warning on standard error
+     * and show the raw text (as {@code update diff --help} once did three times, for "2-9% smaller").
+     */
+    @Test
+    void everyHelpFormatsWithoutPicocliWarnings() {
+        java.io.PrintStream realErr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        StringBuilder help = new StringBuilder();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            java.util.ArrayDeque<CommandLine> commands = new java.util.ArrayDeque<>();
+            commands.add(new CommandLine(new UpdateCommand()));
+            while (!commands.isEmpty()) {
+                CommandLine command = commands.remove();
+                help.append(command.getUsageMessage());
+                commands.addAll(command.getSubcommands().values());
+            }
+        } finally {
+            System.setErr(realErr);
+        }
+        String warnings = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("", warnings);
+        assertTrue(help.indexOf("%n") < 0 && help.indexOf("%%") < 0, "a format escape was printed as is");
+        assertTrue(help.indexOf("2-9% smaller") >= 0, "the diff help names the sizes");
+    }
+
     @Test
     void aSubcommandBuiltAloneBehavesAsInTheWholeTree() {
         CommandLine whole = new CommandLine(new UpdateCommand());
