@@ -2,10 +2,10 @@ package dev.updater.delta;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 
 /**
- * Reads a segment's difference runs, as {@link DifferenceRuns} writes them, into the applier's buffer. Every count
+ * Reads a segment's difference runs, as {@link DifferenceRuns} writes them, into the applier's
+ * {@link SegmentDifferences}. Every count
  * is checked against the segment's total before it is used, and the column layout's run count against
  * {@link UpdaterFormat#MAX_SEGMENT_RUNS} before its arrays are allocated.
  */
@@ -18,8 +18,8 @@ final class DifferenceRunsReader {
         this.body = body;
     }
 
-    /** Version 2: the layout byte, then runs covering exactly {@code total} bytes of {@code into}. */
-    void read(byte[] into, int total) throws IOException {
+    /** Version 2: the layout byte, then runs covering exactly {@code total} bytes, read into {@code into}. */
+    void read(SegmentDifferences into, int total) throws IOException {
         int layout = body.read();
         switch (layout) {
             case UpdaterFormat.RUNS_INTERLEAVED -> readInterleaved(into, total);
@@ -30,7 +30,8 @@ final class DifferenceRunsReader {
     }
 
     /** Each run's zero count and literal count, then its literal bytes (version 1's only layout). */
-    void readInterleaved(byte[] into, int total) throws IOException {
+    void readInterleaved(SegmentDifferences into, int total) throws IOException {
+        into.start(total);
         int filled = 0;
         while (filled < total) {
             long zeroCount = PatchIo.readVarint(body, "difference runs");
@@ -44,7 +45,7 @@ final class DifferenceRunsReader {
     }
 
     /** The run count, every run's zero count, every run's literal count, then all the literal bytes. */
-    private void readColumns(byte[] into, int total) throws IOException {
+    private void readColumns(SegmentDifferences into, int total) throws IOException {
         long runs = PatchIo.readVarint(body, "difference runs");
         if (runs > UpdaterFormat.MAX_SEGMENT_RUNS || runs > total) {
             throw new PatchException("patch segment has " + runs + " difference runs, more than its " + total
@@ -60,6 +61,7 @@ final class DifferenceRunsReader {
         if (sum != total) {
             throw new PatchException("patch difference runs do not add up to their segment's total");
         }
+        into.start(total);
         int filled = 0;
         for (int r = 0; r < count; r++) {
             if (zeros[r] == 0 && literals[r] == 0) {
@@ -82,10 +84,10 @@ final class DifferenceRunsReader {
         return sum;
     }
 
-    private int fill(byte[] into, int at, int zeroCount, int literalCount) throws IOException {
-        Arrays.fill(into, at, at + zeroCount, (byte) 0);
+    private int fill(SegmentDifferences into, int at, int zeroCount, int literalCount) throws IOException {
+        into.zeros(at, zeroCount);
         at += zeroCount;
-        PatchIo.readFully(body, into, at, literalCount, "difference bytes");
+        PatchIo.readFully(body, into.bytes(), at, literalCount, "difference bytes");
         return at + literalCount;
     }
 }

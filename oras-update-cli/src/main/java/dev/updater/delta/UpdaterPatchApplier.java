@@ -118,7 +118,7 @@ final class UpdaterPatchApplier {
         private long[] adds = new long[0];
         private long[] copies = new long[0];
         private long[] oldPositions = new long[0];
-        private byte[] differences = new byte[0];
+        private final SegmentDifferences differences = new SegmentDifferences();
         /** Version 2: where the previous step's source bytes ended, which positions are relative to. */
         private long previousEnd;
         private final DifferenceRunsReader runs;
@@ -167,9 +167,6 @@ final class UpdaterPatchApplier {
                         + header.targetSize() + " bytes");
             }
             readSteps(count, addTotal, copyTotal);
-            if (differences.length < addTotal) {
-                differences = new byte[(int) addTotal];
-            }
             boolean absoluteCallDifferences = false;
             if (header.version() == UpdaterFormat.VERSION_1) {
                 runs.readInterleaved(differences, (int) addTotal);
@@ -270,9 +267,8 @@ final class UpdaterPatchApplier {
                 if (lastWindow) {
                     end = look;
                 }
-                for (int k = 0; k < end; k++) {
-                    callSum[held + k] = (byte) (callSource[k] + differences[consumed + done + k]);
-                }
+                System.arraycopy(callSource, 0, callSum, held, end);
+                differences.addTo(callSum, held, consumed + done, end);
                 int total = held + end;
                 int done2 = CallAddresses.decode(callSum, 0, total, target + emitted);
                 int emit = lastWindow ? total : done2;
@@ -292,9 +288,7 @@ final class UpdaterPatchApplier {
                 byte[] target = out.buffer();
                 int at = out.offset();
                 old.read(position, target, at, n);
-                for (int k = 0; k < n; k++) {
-                    target[at + k] += differences[consumed + k];
-                }
+                differences.addTo(target, at, consumed, n);
                 out.advance(n);
                 position += n;
                 consumed += n;

@@ -24,11 +24,47 @@ class DifferenceRunsProperties {
             differences[i] = random.nextInt(100) < nonZeroPercent ? (byte) (1 + random.nextInt(255)) : 0;
         }
         byte[] encoded = encode(differences);
-        byte[] decoded = new byte[length];
         ByteArrayInputStream in = new ByteArrayInputStream(encoded);
-        new DifferenceRunsReader(in).read(decoded, length);
-        assertArrayEquals(differences, decoded);
+        SegmentDifferences read = new SegmentDifferences();
+        new DifferenceRunsReader(in).read(read, length);
         assertEquals(0, in.available(), "the reader takes exactly the runs");
+        // Added to source bytes in chunks of any size, as the applier adds them (the zeros of long runs skipped).
+        byte[] source = new byte[length];
+        random.nextBytes(source);
+        byte[] sum = source.clone();
+        for (int from = 0; from < length; ) {
+            int n = Math.min(length - from, random.nextInt(3) == 0 ? random.nextInt(4) : random.nextInt(600));
+            read.addTo(sum, from, from, n);
+            from += n;
+        }
+        for (int i = 0; i < length; i++) {
+            assertEquals((byte) (source[i] + differences[i]), sum[i], "byte " + i);
+        }
+    }
+
+    /** A segment read after a longer one: nothing of the earlier segment's bytes or skipped spans stays. */
+    @Example
+    void aSegmentReusesNothingOfThePreviousOne() throws IOException {
+        byte[] first = new byte[5000];
+        java.util.Arrays.fill(first, 100, 4000, (byte) 7);
+        byte[] second = new byte[3000];
+        second[2999] = 1;
+        SegmentDifferences read = new SegmentDifferences();
+        DifferenceRunsReader reader = new DifferenceRunsReader(new ByteArrayInputStream(
+                concat(encode(first), encode(second))));
+        reader.read(read, first.length);
+        reader.read(read, second.length);
+        byte[] sum = new byte[second.length];
+        read.addTo(sum, 0, 0, sum.length);
+        assertArrayEquals(second, sum);
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                () -> read.addTo(new byte[10], 0, second.length - 5, 10), "past the segment's end");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     /**
