@@ -25,6 +25,13 @@ final class DecodingInput extends InputStream {
     private static final Chunk END = new Chunk(null, -1, null);
     private Chunk current = new Chunk(new byte[0], 0, null);
     private int position;
+    /**
+     * The current chunk's bytes and length, read by {@link #read()}'s fast path without going through the record
+     * or {@link #hasBytes()}: the applier reads every step and run length byte by byte (measured: 57 of 362
+     * samples of a looped esbuild apply were in read()). 0 at the end of the stream.
+     */
+    private byte[] bytes = current.bytes();
+    private int limit;
 
     DecodingInput(InputStream source) {
         this.source = source;
@@ -80,6 +87,8 @@ final class DecodingInput extends InputStream {
                 throw new IOException("interrupted while decoding the patch", e);
             }
             position = 0;
+            limit = Math.max(0, current.length());
+            bytes = current.bytes();
             if (current.failure() != null) {
                 Throwable failure = current.failure();
                 current = END;
@@ -101,6 +110,9 @@ final class DecodingInput extends InputStream {
 
     @Override
     public int read() throws IOException {
+        if (position < limit) {
+            return bytes[position++] & 0xff;
+        }
         if (!hasBytes()) {
             return -1;
         }
