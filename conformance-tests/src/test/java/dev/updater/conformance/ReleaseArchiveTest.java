@@ -90,6 +90,22 @@ class ReleaseArchiveTest {
                 "--output", dir.resolve("pulled").toString(), "--state-dir", dir.resolve("state").toString()), strict);
         assertEquals(0, pull.exitCode(), pull::toString);
         assertEquals(5, Files.size(dir.resolve("pulled")));
+
+        // A new build at the same place (another jar) makes new archives and removes those the JVM now refuses.
+        Path jar = home.resolve("lib/oras-update-cli.jar");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(jar).toMillis() - 86_400_000L));
+        assertEquals(0, Cli.run(List.of(launcher.toString(), "version"), env).exitCode());
+        assertEquals(0, Cli.run(List.of(launcher.toString(), "pull", "--help"), env).exitCode());
+        List<String> after;
+        try (Stream<Path> files = Files.list(cache.resolve("update"))) {
+            after = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".jsa")).sorted().toList();
+        }
+        assertEquals(2, after.size(), "one general and one device archive, of the new jar: " + after);
+        assertTrue(after.stream().noneMatch(f -> made.get(0).getFileName().toString().equals(f)
+                || device.get(0).getFileName().toString().equals(f)), "the old archives are gone: " + after);
+        Cli.Result usesNew = Cli.run(List.of(launcher.toString(), "pull", "--help"), strict);
+        assertEquals(0, usesNew.exitCode(), usesNew::toString);
     }
 
     /** With a JDK 25 the installed copy uses its AOT cache instead, made on the first call and then required. */
