@@ -8,7 +8,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.CodeSource;
@@ -25,7 +24,8 @@ import java.util.Set;
  * 0.66 against 0.71 s on a busy one). The first load stores the library in
  * {@code ${XDG_CACHE_HOME:-~/.cache}/update/native/}, named after the jar it came from (its name, size and time),
  * so a new zstd-jni gets a new copy; later loads map that file. The copy is used only where no other user could have
- * changed it: the directory and the file owned by this user, written by no one else, neither a symbolic link.
+ * changed it: the directory and the file owned by this process's user, written by no one else, neither a symbolic
+ * link.
  * Anything else (no cache, an unwritable home, another operating system, a damaged copy) falls back to zstd-jni's
  * own unpacking, which is what a load without a cache did.
  */
@@ -42,12 +42,16 @@ final class ZstdLibrary {
             return loadAsZstdJniDoes(); // the user chose the file
         }
         Optional<Cache> cache = Cache.forThisJvm(System.getenv());
-        if (cache.filter(Cache::usable).isPresent() && loadFrom(cache.get().file())) {
+        boolean usable = cache.isPresent() && cache.get().usable();
+        if (usable && loadFrom(cache.get().file())) {
             return Optional.empty();
         }
         Optional<Throwable> failure = loadAsZstdJniDoes();
-        if (failure.isEmpty()) {
-            cache.ifPresent(Cache::store);
+        // Stored when missing, or again when the copy did not load (damaged); a copy that is not this user's
+        // alone is left as it is, rather than written on every start.
+        if (failure.isEmpty() && cache.isPresent()
+                && (usable || !Files.exists(cache.get().file(), LinkOption.NOFOLLOW_LINKS))) {
+            cache.get().store();
         }
         return failure;
     }
@@ -141,15 +145,32 @@ final class ZstdLibrary {
 
         private static boolean isPrivate(Path path, boolean directory) {
             try {
-                PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class,
+                // unix:uid and not the owner's name: a container's user may have no name (no passwd entry)
+                Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,mode",
                         LinkOption.NOFOLLOW_LINKS);
-                Set<PosixFilePermission> permissions = attributes.permissions();
-                return (directory ? attributes.isDirectory() : attributes.isRegularFile())
-                        && attributes.owner().getName().equals(System.getProperty("user.name"))
-                        && !permissions.contains(PosixFilePermission.GROUP_WRITE)
-                        && !permissions.contains(PosixFilePermission.OTHERS_WRITE);
-            } catch (IOException | UnsupportedOperationException e) {
+                int mode = (Integer) attributes.get("mode");
+                int type = mode & FILE_TYPE;
+                return type == (directory ? DIRECTORY : REGULAR_FILE)
+                        && attributes.get("uid").equals(PROCESS_UID.orElse(null))
+                        && (mode & (GROUP_WRITE | OTHERS_WRITE)) == 0;
+            } catch (IOException | RuntimeException e) {
                 return false;
+            }
+        }
+
+        /** This process's user: the owner of {@code /proc/self}. */
+        private static final Optional<Object> PROCESS_UID = processUid();
+        private static final int FILE_TYPE = 0170000;
+        private static final int DIRECTORY = 0040000;
+        private static final int REGULAR_FILE = 0100000;
+        private static final int GROUP_WRITE = 0020;
+        private static final int OTHERS_WRITE = 0002;
+
+        private static Optional<Object> processUid() {
+            try {
+                return Optional.of(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
             }
         }
 

@@ -49,9 +49,12 @@ class ZstdLibraryTest {
         loadInChild();
         Path stored = onlyCachedFile();
         Files.setPosixFilePermissions(stored.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        java.nio.file.attribute.FileTime written = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000L);
+        Files.setLastModifiedTime(stored, written);
         String output = loadInChild();
         assertTrue(output.contains("decoder native"), output);
         assertFalse(output.contains("Loaded library " + stored), output);
+        assertEquals(written, Files.getLastModifiedTime(stored), "left as it is, not written again on every start");
     }
 
     @Test
