@@ -10,37 +10,66 @@ import java.util.concurrent.Future;
 
 /**
  * bsdiff-class matching: find, with a suffix array of the old file, the longest exact match for each position of
- * the new file; keep a match once it beats, by more than {@link #MIN_GAIN} bytes, what simply continuing the
- * previous alignment would give; then stretch each alignment forwards and backwards while enough of its bytes still
- * agree (approximate matches: recompiled code differs in scattered addresses, which the difference bytes carry as
+ * the new file; keep a match once it beats, by more than a step's cost ({@link #stepGain}), what simply continuing
+ * the previous alignment would give; then stretch each alignment forwards and backwards while enough of its bytes
+ * still agree (approximate matches: recompiled code differs in scattered addresses, which the difference bytes carry as
  * mostly zeros and compress well).
  *
  * <p>Two choices differ from bsdiff's, both measured on the benchmark corpus. bsdiff starts a new alignment for a
- * gain of 8 bytes and extends while half of the bytes agree; we ask for 16 and two thirds. Fewer, cleaner alignments
- * cost fewer steps and leave the badly matching stretches to the literals, which compress better than noisy
- * differences: 9% smaller on a far jump (esbuild 0.20 to 0.24), 3% on a minor release, equal on a patch release.
+ * gain of 8 bytes and extends while half of the bytes agree. For large targets we ask for a gain that grows with the
+ * distance of the jump ({@link #stepGain}): a step's old position is written relative to the previous step's end,
+ * so a jump of a few bytes costs a byte and one across the file four, and the short matches a far jump would win
+ * are mostly code idioms that zstd finds in the literals anyway. And we extend while eleven sixteenths agree, a
+ * difference that repeats the previous non-zero one counting as neither agreeing nor not ({@link #forwardExtension}).
+ *
+ * <p>Measured (patch bytes, default format): a fixed gain of 16 with two thirds, before, against this: esbuild 0.23.1
+ * to 0.24.0 1,408,875 to 1,353,903 (-3.9%; hdiffz -m-6 with zstd 1,359,986), 0.20.0 to 0.24.2 3,163,351 to
+ * 3,104,456 (-1.9%; zstd --patch-from 3,109,437), 0.24.0 to 0.24.1 237,335 to 233,944 (-1.4%), biome 1.9
+ * 3,710,986 to 3,633,560 (-2.1%). The small targets keep their knobs (below) and changed by the shorter filter of
+ * {@link OldIndex#GRAM} only: jackson-databind 49,004 to 48,960, pybricks firmware 20,572 to 20,496, synthetic
+ * firmware 6,624 the same. The steps: the gain alone (weights 3/2) took 0.23.1 to 1,366,782 and 0.20.0 to
+ * 3,113,531; eleven sixteenths to 1,362,866 and 3,101,148; the repeated differences to the figures above.
+ * Alternatives measured on the two esbuild jumps, against the fixed gain's figures: a fixed gain of 12 (0.23.1
+ * -0.5%, 0.20.0 +1.4%), 24 or 32 (both larger); a gain of 6 per varint byte of the jump (-2.8%, -1.9%); the jump's
+ * gain with the filter at 17 or 13 bytes instead of 9 (0.6% and 0.2% larger on 0.23.1); preferring among equally
+ * long matches the one nearest the running alignment (0.1-0.2% larger: more, cheaper steps); with the fixed gain,
+ * extension weights 4/3, 5/3 or 7/5, a penalty for starting a run of non-zero differences, and re-entering the
+ * previous alignment inside the literals as a step of its own (none better than -0.2% on both).
  *
  * <p>Large new files are cut in independent slices matched in parallel against the same read-only suffix array;
  * a slice boundary costs at most one extra step.
  */
 final class Differ {
-    /** Bytes an exact match must gain over the running alignment before it starts a new step. */
-    static final int MIN_GAIN = 16;
-    /** An extension continues while agreeing bytes * AGREE_WEIGHT - length * LENGTH_WEIGHT keeps growing. */
-    private static final int AGREE_WEIGHT = 3;
-    private static final int LENGTH_WEIGHT = 2;
+    /**
+     * The least gain any step needs (the small targets' gain): the old file's filter ({@link OldIndex#GRAM}) lets
+     * through matches one byte longer. Large targets' gains for short jumps are smaller still, but a filter of
+     * shorter strings measured no smaller patches (7 bytes, with an earlier gain: the two esbuild jumps within
+     * 0.01%).
+     */
+    static final int MIN_GAIN = 8;
+    /**
+     * The gain a large target's step needs whatever its jump; it needs a byte more per bit of the jump (zigzag).
+     * Measured on esbuild 0.23.1 to 0.24.0 and 0.20.0 to 0.24.2: bases of 0 to 3 with 0.9 to 1.2 bytes per bit
+     * within -0.2% and +0.4% of this (0 with 1.1 the same within 0.05%), 0.7 or 0.8 per bit up to 0.8% larger.
+     */
+    private static final int STEP_BASE_GAIN = 1;
+    /**
+     * An extension continues while agreeing bytes * AGREE_WEIGHT - length * LENGTH_WEIGHT keeps growing, a large
+     * target's repeated differences aside ({@link #forwardExtension}). 32/21 and 32/23 measured 0.1-0.5% larger.
+     */
+    private static final int AGREE_WEIGHT = 16;
+    private static final int LENGTH_WEIGHT = 11;
     /**
      * Targets below {@link PatchCompression#SMALL_TARGET} (firmware, jars) are matched with bsdiff's choices
-     * instead: a gain of 8 (among matches of {@link OldIndex#GRAM} bytes or more, which the filter lets through) and
-     * extension while half agree. Their patches are a few kilobytes of steps and differences, where more, noisier
-     * alignments beat literals: pybricks firmware 22,292 to 20,768 bytes (xz), jackson-databind 49,396 to 49,244;
-     * on the 10 MB pairs these choices cost up to 4% (esbuild 0.23.1 to 0.24.0), so large targets keep 16 and
-     * two thirds.
+     * instead: a gain of 8 whatever the jump and extension while half agree. Their patches are a few kilobytes of
+     * steps and differences, where more, noisier alignments beat literals: pybricks firmware 22,292 to 20,768
+     * bytes (xz), jackson-databind 49,396 to 49,244; on the 10 MB pairs these choices cost up to 4% (esbuild
+     * 0.23.1 to 0.24.0), so large targets keep their own.
      */
     private static final int SMALL_TARGET_MIN_GAIN = 8;
     private static final int SMALL_TARGET_AGREE_WEIGHT = 2;
     private static final int SMALL_TARGET_LENGTH_WEIGHT = 1;
-    private final int minGain;
+    private final boolean small;
     private final int agreeWeight;
     private final int lengthWeight;
     /**
@@ -62,8 +91,7 @@ final class Differ {
         this.oldData = oldData;
         this.newData = newData;
         this.search = new SuffixSearch(oldData, newData, suffixes, index);
-        boolean small = newData.length < PatchCompression.SMALL_TARGET;
-        this.minGain = small ? SMALL_TARGET_MIN_GAIN : MIN_GAIN;
+        this.small = newData.length < PatchCompression.SMALL_TARGET;
         this.agreeWeight = small ? SMALL_TARGET_AGREE_WEIGHT : AGREE_WEIGHT;
         this.lengthWeight = small ? SMALL_TARGET_LENGTH_WEIGHT : LENGTH_WEIGHT;
     }
@@ -189,7 +217,8 @@ final class Differ {
                         oldScore++;
                     }
                 }
-                if ((matchLength == oldScore && matchLength != 0) || matchLength > oldScore + minGain) {
+                if ((matchLength == oldScore && matchLength != 0)
+                        || matchLength > oldScore + stepGain(matchPosition - scan - lastOffset)) {
                     break;
                 }
                 int o = scan + lastOffset;
@@ -217,19 +246,49 @@ final class Differ {
         return plan;
     }
 
-    /** How far the alignment starting at new {@code lastScan} / old {@code lastPosition} pays to extend. */
+    /**
+     * What a match must gain over the running alignment to start a step that changes the alignment's offset by
+     * {@code offsetChange}: for a large target, the step's cost, which grows with the bits of the jump the step
+     * writes (its old position is relative to the previous step's end).
+     */
+    private int stepGain(int offsetChange) {
+        if (small) {
+            return SMALL_TARGET_MIN_GAIN;
+        }
+        long zigzag = ((long) offsetChange << 1) ^ ((long) offsetChange >> 63);
+        int bits = 64 - Long.numberOfLeadingZeros(zigzag);
+        return STEP_BASE_GAIN + bits;
+    }
+
+    /**
+     * How far the alignment starting at new {@code lastScan} / old {@code lastPosition} pays to extend: the length
+     * with the best score, where an agreeing byte adds {@code AGREE - LENGTH} and another subtracts {@code LENGTH},
+     * except, for a large target, a difference that repeats the previous non-zero one (as one move shifts every
+     * reference across it by the same amount), which zstd takes nearly for free and which adds nothing.
+     */
     private int forwardExtension(int lastScan, int lastPosition, int scan) {
-        int agree = 0;
-        int best = 0;
+        int length = Math.min(scan - lastScan, oldData.length - lastPosition);
+        int agreeScore = agreeWeight - lengthWeight;
+        int differScore = -lengthWeight;
+        int repeatScore = small ? differScore : 0;
+        long score = 0;
+        long best = 0;
         int bestLength = 0;
-        for (int i = 0; lastScan + i < scan && lastPosition + i < oldData.length; ) {
-            if (oldData[lastPosition + i] == newData[lastScan + i]) {
-                agree++;
+        byte lastDifference = 0;
+        for (int i = 0; i < length; ) {
+            byte difference = (byte) (newData[lastScan + i] - oldData[lastPosition + i]);
+            if (difference == 0) {
+                score += agreeScore;
+            } else {
+                score += difference == lastDifference ? repeatScore : differScore;
+                lastDifference = difference;
             }
             i++;
-            if (agree * agreeWeight - i * lengthWeight > best * agreeWeight - bestLength * lengthWeight) {
-                best = agree;
+            if (score > best) {
+                best = score;
                 bestLength = i;
+            } else if ((i & STOP_CHECK) == 0 && best - score >= (long) (length - i) * agreeScore) {
+                break; // even agreeing bytes to the end would not score more
             }
         }
         return bestLength;
@@ -237,20 +296,40 @@ final class Differ {
 
     /** How far back from the new match at new {@code scan} / old {@code position} it pays to extend. */
     private int backwardExtension(int lastScan, int scan, int position) {
-        int agree = 0;
-        int best = 0;
+        int length = Math.min(scan - lastScan, position);
+        int agreeScore = agreeWeight - lengthWeight;
+        int differScore = -lengthWeight;
+        int repeatScore = small ? differScore : 0;
+        long score = 0;
+        long best = 0;
         int bestLength = 0;
-        for (int i = 1; scan >= lastScan + i && position >= i; i++) {
-            if (oldData[position - i] == newData[scan - i]) {
-                agree++;
+        byte lastDifference = 0;
+        for (int i = 1; i <= length; i++) {
+            byte difference = (byte) (newData[scan - i] - oldData[position - i]);
+            if (difference == 0) {
+                score += agreeScore;
+            } else {
+                score += difference == lastDifference ? repeatScore : differScore;
+                lastDifference = difference;
             }
-            if (agree * agreeWeight - i * lengthWeight > best * agreeWeight - bestLength * lengthWeight) {
-                best = agree;
+            if (score > best) {
+                best = score;
                 bestLength = i;
+            } else if ((i & STOP_CHECK) == 0 && best - score >= (long) (length - i) * agreeScore) {
+                break; // even agreeing bytes to the end would not score more
             }
         }
         return bestLength;
     }
+
+    /**
+     * An extension stops reading once even agreeing bytes to the end of its reach could not lift its score above
+     * its best (checked every {@code STOP_CHECK + 1} bytes): the same lengths, without reading through every literal
+     * stretch to the next match. Bytes read by the extensions, esbuild 0.20.0 to 0.24.2: 21.3 million before the
+     * gains above, 12.2 million with them and this stop (biome 1.9: 59.8 to 42.5 million); the stop keeps the
+     * patches byte-identical.
+     */
+    private static final int STOP_CHECK = 31;
 
     /** Where, in an overlap of both extensions, the forward one should hand over to the backward one. */
     private int bestSplit(int newA, int oldA, int newB, int oldB, int overlap) {

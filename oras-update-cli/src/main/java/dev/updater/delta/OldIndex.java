@@ -20,7 +20,10 @@ package dev.updater.delta;
  * </ul>
  */
 final class OldIndex {
-    /** Bytes of the strings in the first filter: one more than a match must gain. */
+    /**
+     * Bytes of the strings in the first filter: one more than {@link Differ#MIN_GAIN}. 17 (a gain of 16 for every
+     * step) measured esbuild 0.23.1 to 0.24.0 0.6% larger with the differ's jump-dependent gains.
+     */
     static final int GRAM = Differ.MIN_GAIN + 1;
     /**
      * Bytes a sampled suffix must share with the new bytes for {@link SuffixSearch} to take its match: shorter ones
