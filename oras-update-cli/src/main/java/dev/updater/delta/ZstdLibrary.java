@@ -59,10 +59,7 @@ final class ZstdLibrary {
     private static boolean loadFrom(Path file) {
         System.setProperty(PATH_PROPERTY, file.toString());
         try {
-            Native.load();
-            return Native.isLoaded();
-        } catch (LinkageError | RuntimeException e) {
-            return false; // a damaged copy: unpacked afresh, and stored again
+            return loadAsZstdJniDoes().isEmpty(); // if not, a damaged copy: unpacked afresh, and stored again
         } finally {
             System.clearProperty(PATH_PROPERTY);
         }
