@@ -118,10 +118,10 @@ final class UpdaterPatchWriter {
         private final int[] adds = new int[UpdaterFormat.SEGMENT_STEPS];
         private final int[] copies = new int[UpdaterFormat.SEGMENT_STEPS];
         private final byte[] differences;
-        /** The differences of the bytes with absolute call addresses, and the converted source and target. */
+        /** The differences of the bytes with absolute call addresses. */
         private final byte[] callDifferences;
-        private final byte[] convertedOld;
-        private final byte[] convertedNew;
+        /** A window of source bytes being converted: the converted source is subtracted a window at a time. */
+        private final byte[] convertedOld = new byte[CALL_WINDOW + CallAddresses.INSTRUCTION - 1];
         private int count;
         private long addTotal;
         private int newPosition;
@@ -133,13 +133,11 @@ final class UpdaterPatchWriter {
             this.newData = newData;
             this.out = out;
             // A segment's difference bytes are new bytes: a small target needs less than a segment's budget (the
-            // four buffers are 16 MiB at full size: make RSS of pybricks firmware 92 to 76 MB, jackson-databind 97 to
+            // buffers were 16 MiB at full size: make RSS of pybricks firmware 92 to 76 MB, jackson-databind 97 to
             // 87 MB).
             int buffer = Math.min(UpdaterFormat.SEGMENT_ADD_BYTES, newData.length);
             this.differences = new byte[buffer];
             this.callDifferences = new byte[buffer];
-            this.convertedOld = new byte[buffer];
-            this.convertedNew = new byte[buffer];
         }
 
         void addAll(DeltaPlan plan) throws IOException {
@@ -202,14 +200,14 @@ final class UpdaterPatchWriter {
             int position = newPosition;
             for (int i = 0; i < count; i++) {
                 int add = adds[i];
-                System.arraycopy(oldData, oldPositions[i], convertedOld, 0, add);
-                System.arraycopy(newData, position, convertedNew, 0, add);
-                CallAddresses.encode(convertedOld, 0, add, oldPositions[i]);
-                CallAddresses.encode(convertedNew, 0, add, position);
+                int source = oldPositions[i];
                 for (int k = 0; k < add; k++) {
-                    differences[filled + k] = (byte) (newData[position + k] - oldData[oldPositions[i] + k]);
-                    callDifferences[filled + k] = (byte) (convertedNew[k] - convertedOld[k]);
+                    differences[filled + k] = (byte) (newData[position + k] - oldData[source + k]);
                 }
+                // The converted target in place, then the converted source subtracted from it.
+                System.arraycopy(newData, position, callDifferences, filled, add);
+                CallAddresses.encode(callDifferences, filled, add, position);
+                subtractConvertedSource(source, add, filled);
                 filled += add;
                 position += add + copies[i];
             }
@@ -225,5 +223,32 @@ final class UpdaterPatchWriter {
             count = 0;
             addTotal = 0;
         }
+
+        /**
+         * Subtracts old {@code [source, source + length)}, its calls converted, from {@code callDifferences} at
+         * {@code at}: a window at a time (a call across a window's end waits for the next one), as the applier
+         * converts the source, instead of a converted copy of a whole segment's source (4 MiB).
+         */
+        private void subtractConvertedSource(int source, int length, int at) {
+            int done = 0;
+            while (done < length) {
+                int remaining = length - done;
+                boolean lastWindow = remaining <= convertedOld.length;
+                int look = lastWindow ? remaining : convertedOld.length;
+                System.arraycopy(oldData, source + done, convertedOld, 0, look);
+                int end = CallAddresses.encodeStarting(convertedOld, 0, lastWindow ? look : CALL_WINDOW, look,
+                        source + done);
+                if (lastWindow) {
+                    end = look;
+                }
+                for (int k = 0; k < end; k++) {
+                    callDifferences[at + done + k] -= convertedOld[k];
+                }
+                done += end;
+            }
+        }
     }
+
+    /** Source bytes converted at a time (see Segments.subtractConvertedSource). */
+    private static final int CALL_WINDOW = 1 << 16;
 }
