@@ -81,6 +81,13 @@ class ReleaseArchiveTest {
             assertEquals(0, help.exitCode(), help::toString);
             assertTrue(help.out().contains("Usage: update " + sub), help::toString);
         }
+        // patch (a delta's apply) has an archive of its own too, made on its first call (the help above)
+        List<Path> apply;
+        try (Stream<Path> files = Files.list(cache.resolve("update"))) {
+            apply = files.filter(f -> f.getFileName().toString().startsWith("update-apply-")).toList();
+        }
+        assertEquals(1, apply.size(), "one apply archive: " + apply);
+        assertTrue(Files.size(apply.get(0)) > 1_000_000, "the apply archive holds the trained classes");
         Path payload = Files.write(dir.resolve("app"), new byte[] {1, 2, 3, 4, 5});
         String layout = "oci:" + dir.resolve("layout");
         Cli.Result push = Cli.run(List.of(launcher.toString(), "push", layout, "--version", "1.0.0", "--target",
@@ -97,13 +104,15 @@ class ReleaseArchiveTest {
                 Files.getLastModifiedTime(jar).toMillis() - 86_400_000L));
         assertEquals(0, Cli.run(List.of(launcher.toString(), "version"), env).exitCode());
         assertEquals(0, Cli.run(List.of(launcher.toString(), "pull", "--help"), env).exitCode());
+        assertEquals(0, Cli.run(List.of(launcher.toString(), "patch", "--help"), env).exitCode());
         List<String> after;
         try (Stream<Path> files = Files.list(cache.resolve("update"))) {
             after = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".jsa")).sorted().toList();
         }
-        assertEquals(2, after.size(), "one general and one device archive, of the new jar: " + after);
+        assertEquals(3, after.size(), "one general, one device and one apply archive, of the new jar: " + after);
         assertTrue(after.stream().noneMatch(f -> made.get(0).getFileName().toString().equals(f)
-                || device.get(0).getFileName().toString().equals(f)), "the old archives are gone: " + after);
+                || device.get(0).getFileName().toString().equals(f)
+                || apply.get(0).getFileName().toString().equals(f)), "the old archives are gone: " + after);
         Cli.Result usesNew = Cli.run(List.of(launcher.toString(), "pull", "--help"), strict);
         assertEquals(0, usesNew.exitCode(), usesNew::toString);
     }
