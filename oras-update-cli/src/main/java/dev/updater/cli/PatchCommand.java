@@ -64,8 +64,8 @@ final class PatchCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         // Concatenation, not String.format: formatting a decimal loads the locale providers, 15 ms of a device's
         // apply that nothing else in it needs.
-        output.say(out, newFile + ": " + Files.size(newFile) + " bytes written from a "
-                + format.name().toLowerCase(Locale.ROOT) + " patch in " + Math.round(seconds * 10) / 10.0 + " s"
+        output.say(out, newFile + ": " + Files.size(newFile) + " bytes written from "
+                + (format == PatchFormat.UPDATER ? "an " : "a ") + format.name().toLowerCase(Locale.ROOT) + " patch in " + Math.round(seconds * 10) / 10.0 + " s"
                 + (format == PatchFormat.UPDATER ? ", source and target SHA-256 verified" : ""));
         com.fasterxml.jackson.databind.node.ObjectNode n = dev.updater.schema.Json.object();
         n.put("output", newFile.toAbsolutePath().toString());
