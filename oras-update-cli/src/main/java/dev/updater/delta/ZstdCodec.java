@@ -5,6 +5,7 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Locale;
 
 /**
@@ -67,12 +68,12 @@ final class ZstdCodec {
 
     /** One compressing thread's native copies of a block and its compressed form, reused block after block. */
     private static final class DirectBlock {
-        final java.nio.ByteBuffer source;
-        final java.nio.ByteBuffer target;
+        final ByteBuffer source;
+        final ByteBuffer target;
 
         DirectBlock(int length) {
-            this.source = java.nio.ByteBuffer.allocateDirect(length);
-            this.target = java.nio.ByteBuffer.allocateDirect((int) Zstd.compressBound(length));
+            this.source = ByteBuffer.allocateDirect(length);
+            this.target = ByteBuffer.allocateDirect((int) Zstd.compressBound(length));
         }
 
         static DirectBlock none() {
