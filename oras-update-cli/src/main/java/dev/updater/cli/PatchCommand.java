@@ -64,12 +64,14 @@ final class PatchCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         // Concatenation, not String.format: formatting a decimal loads the locale providers, 15 ms of a device's
         // apply that nothing else in it needs.
+        String formatName = format.name().toLowerCase(Locale.ROOT);
         output.say(out, newFile + ": " + Files.size(newFile) + " bytes written from "
-                + (format == PatchFormat.UPDATER ? "an " : "a ") + format.name().toLowerCase(Locale.ROOT) + " patch in " + Math.round(seconds * 10) / 10.0 + " s"
+                + (format == PatchFormat.UPDATER ? "an " : "a ") + formatName + " patch in "
+                + Math.round(seconds * 10) / 10.0 + " s"
                 + (format == PatchFormat.UPDATER ? ", source and target SHA-256 verified" : ""));
         com.fasterxml.jackson.databind.node.ObjectNode n = dev.updater.schema.Json.object();
         n.put("output", newFile.toAbsolutePath().toString());
-        n.put("format", format.name().toLowerCase(Locale.ROOT));
+        n.put("format", formatName);
         n.put("size", Files.size(newFile));
         n.put("digestsVerified", format == PatchFormat.UPDATER);
         n.put("seconds", Math.round(seconds * 1000) / 1000.0);

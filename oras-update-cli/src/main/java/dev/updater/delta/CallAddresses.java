@@ -37,6 +37,30 @@ final class CallAddresses {
     }
 
     /**
+     * Source bytes a windowed conversion ({@link #encodeWindow}) converts at a time; a window buffer holds
+     * {@link #WINDOW_BYTES}, so that a call starting before the window's end is converted whole.
+     */
+    static final int WINDOW = 1 << 16;
+    static final int WINDOW_BYTES = WINDOW + INSTRUCTION - 1;
+
+    /** How many of {@code remaining} source bytes the next window reads. */
+    static int windowLength(int remaining) {
+        return Math.min(remaining, WINDOW_BYTES);
+    }
+
+    /**
+     * Converts one window of a longer run, {@code window[0, look)} read from source position {@code position}
+     * ({@code look} from {@link #windowLength}), and returns how many of its leading bytes are converted for good:
+     * the next window starts there, as the conversion of the whole run would. The last window ({@code look ==
+     * remaining}) is final whole.
+     */
+    static int encodeWindow(byte[] window, int look, int remaining, long position) {
+        boolean last = look == remaining;
+        int end = encodeStarting(window, 0, last ? look : WINDOW, look, position);
+        return last ? look : end;
+    }
+
+    /**
      * Converts back the calls that lie wholly within {@code bytes[offset, offset + length)} and returns how many
      * leading bytes are final: at most {@link #INSTRUCTION} - 1 trailing bytes may start a call whose displacement
      * continues in the bytes that follow.

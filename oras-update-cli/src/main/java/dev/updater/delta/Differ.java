@@ -41,10 +41,10 @@ import java.util.concurrent.Future;
  */
 final class Differ {
     /**
-     * The least gain any step needs (the small targets' gain): the old file's filter ({@link OldIndex#GRAM}) lets
-     * through matches one byte longer. Large targets' gains for short jumps are smaller still, but a filter of
-     * shorter strings measured no smaller patches (7 bytes, with an earlier gain: the two esbuild jumps within
-     * 0.01%).
+     * The gain every step of a small target needs (bsdiff's), and what the old file's filter
+     * ({@link OldIndex#GRAM}) is sized for: it lets through matches one byte longer. Large targets' gains for short
+     * jumps are smaller, but a filter of shorter strings measured no smaller patches (7 bytes, with an earlier gain:
+     * the two esbuild jumps within 0.01%).
      */
     static final int MIN_GAIN = 8;
     /**
@@ -61,12 +61,11 @@ final class Differ {
     private static final int LENGTH_WEIGHT = 11;
     /**
      * Targets below {@link PatchCompression#SMALL_TARGET} (firmware, jars) are matched with bsdiff's choices
-     * instead: a gain of 8 whatever the jump and extension while half agree. Their patches are a few kilobytes of
-     * steps and differences, where more, noisier alignments beat literals: pybricks firmware 22,292 to 20,768
-     * bytes (xz), jackson-databind 49,396 to 49,244; on the 10 MB pairs these choices cost up to 4% (esbuild
-     * 0.23.1 to 0.24.0), so large targets keep their own.
+     * instead: a gain of {@link #MIN_GAIN} whatever the jump and extension while half agree. Their patches are a
+     * few kilobytes of steps and differences, where more, noisier alignments beat literals: pybricks firmware
+     * 22,292 to 20,768 bytes (xz), jackson-databind 49,396 to 49,244; on the 10 MB pairs these choices cost up to 4%
+     * (esbuild 0.23.1 to 0.24.0), so large targets keep their own.
      */
-    private static final int SMALL_TARGET_MIN_GAIN = 8;
     private static final int SMALL_TARGET_AGREE_WEIGHT = 2;
     private static final int SMALL_TARGET_LENGTH_WEIGHT = 1;
     private final boolean small;
@@ -253,7 +252,7 @@ final class Differ {
      */
     private int stepGain(int offsetChange) {
         if (small) {
-            return SMALL_TARGET_MIN_GAIN;
+            return MIN_GAIN;
         }
         long zigzag = ((long) offsetChange << 1) ^ ((long) offsetChange >> 63);
         int bits = 64 - Long.numberOfLeadingZeros(zigzag);

@@ -123,9 +123,9 @@ final class UpdaterPatchApplier {
         private long previousEnd;
         private final DifferenceRunsReader runs;
         private final byte[] literalChunk = new byte[1 << 16];
-        private static final int CALL_WINDOW = 1 << 16;
-        private final byte[] callSource = new byte[CALL_WINDOW + CallAddresses.INSTRUCTION];
-        private final byte[] callSum = new byte[CALL_WINDOW + 2 * CallAddresses.INSTRUCTION];
+        private final byte[] callSource = new byte[CallAddresses.WINDOW_BYTES];
+        /** A window's converted sum after the up to INSTRUCTION - 1 bytes the previous one held back. */
+        private final byte[] callSum = new byte[CallAddresses.WINDOW_BYTES + CallAddresses.INSTRUCTION - 1];
 
         Segments(OldFile old, Header header, InputStream body, OutputFile out, SourceCheck sourceCheck) {
             this.old = old;
@@ -259,14 +259,10 @@ final class UpdaterPatchApplier {
             long emitted = 0;
             while (done < length) {
                 int remaining = length - done;
-                boolean lastWindow = remaining <= CALL_WINDOW + CallAddresses.INSTRUCTION - 1;
-                int look = lastWindow ? remaining : CALL_WINDOW + CallAddresses.INSTRUCTION - 1;
+                int look = CallAddresses.windowLength(remaining);
+                boolean lastWindow = look == remaining;
                 old.read(position + done, callSource, 0, look);
-                int end = CallAddresses.encodeStarting(callSource, 0, lastWindow ? look : CALL_WINDOW, look,
-                        position + done);
-                if (lastWindow) {
-                    end = look;
-                }
+                int end = CallAddresses.encodeWindow(callSource, look, remaining, position + done);
                 System.arraycopy(callSource, 0, callSum, held, end);
                 differences.addTo(callSum, held, consumed + done, end);
                 int total = held + end;

@@ -121,7 +121,7 @@ final class UpdaterPatchWriter {
         /** The differences of the bytes with absolute call addresses. */
         private final byte[] callDifferences;
         /** A window of source bytes being converted: the converted source is subtracted a window at a time. */
-        private final byte[] convertedOld = new byte[CALL_WINDOW + CallAddresses.INSTRUCTION - 1];
+        private final byte[] convertedOld = new byte[CallAddresses.WINDOW_BYTES];
         private int count;
         private long addTotal;
         private int newPosition;
@@ -233,14 +233,9 @@ final class UpdaterPatchWriter {
             int done = 0;
             while (done < length) {
                 int remaining = length - done;
-                boolean lastWindow = remaining <= convertedOld.length;
-                int look = lastWindow ? remaining : convertedOld.length;
+                int look = CallAddresses.windowLength(remaining);
                 System.arraycopy(oldData, source + done, convertedOld, 0, look);
-                int end = CallAddresses.encodeStarting(convertedOld, 0, lastWindow ? look : CALL_WINDOW, look,
-                        source + done);
-                if (lastWindow) {
-                    end = look;
-                }
+                int end = CallAddresses.encodeWindow(convertedOld, look, remaining, source + done);
                 for (int k = 0; k < end; k++) {
                     callDifferences[at + done + k] -= convertedOld[k];
                 }
@@ -248,7 +243,4 @@ final class UpdaterPatchWriter {
             }
         }
     }
-
-    /** Source bytes converted at a time (see Segments.subtractConvertedSource). */
-    private static final int CALL_WINDOW = 1 << 16;
 }
