@@ -36,7 +36,7 @@ import java.util.concurrent.Future;
  *
  * <p>Diff holds both files and an index of the old one in memory (a sparse suffix array and a filter of its 9-byte
  * strings: about 2x the old size plus the new size; 3x while the suffix array is built), and, since it compresses
- * while it still matches, the tables of one encoder at the same time (zstd level 19: about 34 MiB and two 4 MiB native
+ * while it still matches, the tables of one encoder at the same time (zstd level 19: about 18 MiB and two 4 MiB native
  * buffers; xz: about 46 MiB).
  * Apply reads the old file by position and writes the new one sequentially, with a heap use bounded by its buffers.
  */

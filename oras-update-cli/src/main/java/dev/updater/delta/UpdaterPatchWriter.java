@@ -83,7 +83,7 @@ final class UpdaterPatchWriter {
 
     /**
      * One: the body's blocks are compressed one at a time whatever the machine (the bytes do not depend on it), beside
-     * the differ's two matching threads. Each encoder in flight holds 35-46 MiB (zstd level 19 with a 4 MiB window,
+     * the differ's two matching threads. Each encoder in flight holds 18-46 MiB (zstd level 19 with a 4 MiB window,
      * xz): a second one, measured in the same runs, cost 18 MB of peak RSS on biome 1.9 (207 against 225 MB) and
      * 40 MB on esbuild 0.20 to 0.24.2 (148-160 against 197 MB), for the same CPU time; only the far jump's wall time
      * grew (4.5 against 3 s: its blocks are mostly literals, slow to compress).
